@@ -1,0 +1,10 @@
+# Copy to instance/config.py and edit. Every setting, its default and its meaning are in
+# the README's Configuration table; anything left out here keeps its default.
+# Environment variables FLASK_<NAME> override this file (e.g. FLASK_PUBLIC_URL).
+
+# SECRET_KEY = "a long random string"  # default: generated once into instance/secret_key
+# PUBLIC_URL = "https://petitions.example.org"
+# DATABASE = "/var/lib/petition-widget/widget.db"
+# SQLITE_SYNCHRONOUS = "NORMAL"  # "FULL" also survives power loss, at about half the writes/s
+# RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"  # needed with several workers or hosts
+# TRUSTED_PROXIES = 1  # behind one reverse proxy (nginx, Caddy) that sets X-Forwarded-For

@@ -1,0 +1,86 @@
+"""Define the signature form: its fields, their bounds and their messages."""
+
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, StringField
+from wtforms.validators import InputRequired, Length, Regexp, ValidationError
+
+from .tokens import SignedFormCSRF
+
+# Bidirectional overrides can disguise a name in an export; other format characters
+# (zero-width joiners, soft hyphens) are legitimate in many scripts and are kept.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def clean_text(value):
+    """Trim a submitted value and put it in Unicode normal form C."""
+    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+
+
+def no_control_characters(form, field):
+    """Refuse control, surrogate, private-use and bidi-override characters."""
+    for char in field.data or "":
+        if unicodedata.category(char) in {"Cc", "Cs", "Co"} or char in _BIDI_CONTROLS:
+            raise ValidationError(_l("Please remove the unusual characters."))
+
+
+def email_syntax(form, field):
+    """Check the address's syntax (no DNS lookup) and keep its normalized form."""
+    try:
+        field.data = validate_email(field.data or "", check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValidationError(_l("Please enter a valid email address.")) from None
+
+
+class SignForm(FlaskForm):
+    """The fields a supporter fills in to sign."""
+
+    class Meta:
+        csrf_class = SignedFormCSRF
+        csrf_context = None  # the petition id, given per form: no session involved
+
+    first_name = StringField(
+        _l("First name"),
+        filters=[clean_text],
+        validators=[
+            InputRequired(_l("Please enter your first name.")),
+            Length(max=100, message=_l("Please shorten your first name to 100 characters.")),
+            no_control_characters,
+        ],
+        render_kw={"autocomplete": "given-name"},
+    )
+    last_name = StringField(
+        _l("Last name"),
+        filters=[clean_text],
+        validators=[
+            InputRequired(_l("Please enter your last name.")),
+            Length(max=100, message=_l("Please shorten your last name to 100 characters.")),
+            no_control_characters,
+        ],
+        render_kw={"autocomplete": "family-name"},
+    )
+    email = EmailField(
+        _l("Email"),
+        filters=[clean_text],
+        validators=[
+            InputRequired(_l("Please enter your email address.")),
+            Length(max=254, message=_l("Please enter a valid email address.")),
+            email_syntax,
+        ],
+        render_kw={"autocomplete": "email", "inputmode": "email"},
+    )
+    postal_code = StringField(
+        _l("ZIP or postal code"),
+        filters=[clean_text],
+        validators=[
+            InputRequired(_l("Please enter your ZIP or postal code.")),
+            Length(max=12, message=_l("Please enter a valid ZIP or postal code.")),
+            Regexp(r"^[A-Za-z0-9][A-Za-z0-9 -]*$", message=_l("Please enter a valid ZIP or postal code.")),
+        ],
+        render_kw={"autocomplete": "postal-code"},
+    )
+    optin_org = BooleanField()
+    optin_partner = BooleanField()

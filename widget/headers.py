@@ -1,0 +1,49 @@
+"""Set framing, content-security and privacy headers on every response."""
+
+import secrets
+
+from flask import current_app, g, request
+
+
+def embeddable(view):
+    """Mark a view as part of the widget, so partner pages may frame it."""
+    view.embeddable = True
+    return view
+
+
+def csp_nonce():
+    """Return this response's nonce for inline styles and scripts."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
+
+
+def frame_ancestors():
+    """Return who may frame this response: partners for embed views, nobody otherwise."""
+    view = current_app.view_functions.get(request.endpoint)
+    if not getattr(view, "embeddable", False):
+        return None
+    return g.get("frame_ancestors") or current_app.config["FRAME_ANCESTORS"]
+
+
+def set_security_headers(response):
+    """Add CSP, framing and referrer headers; never set a cookie."""
+    ancestors = frame_ancestors() or "'none'"
+    nonce = csp_nonce()
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'none'; style-src 'self' 'nonce-{nonce}'; script-src 'self' 'nonce-{nonce}';"
+        " img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self';"
+        f" base-uri 'none'; frame-ancestors {ancestors}"
+    )
+    if ancestors == "'none'":
+        response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    # The widget works without cookies (DESIGN.md); make sure nothing slips one in.
+    response.headers.pop("Set-Cookie", None)
+    return response
+
+
+def init_app(app):
+    """Register the header hook."""
+    app.after_request(set_security_headers)

@@ -1,0 +1,98 @@
+"""Define the schema as ordered migrations; never edit one that has shipped."""
+
+import sqlite3
+
+from sqlite_utils import Migrations
+
+migrations = Migrations("petition-widget")
+
+
+def execute_statements(db, script):
+    """Run each statement of a script inside the current transaction."""
+    # sqlite3's executescript() commits any open transaction first, which would break the
+    # BEGIN IMMEDIATE that migrations run in; so run the statements one by one.
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
+@migrations()
+def m001_initial_schema(db):
+    """Create petitions, partners, signatures, form nonces and the count triggers."""
+    execute_statements(
+        db,
+        """
+        CREATE TABLE petitions (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            lang TEXT NOT NULL DEFAULT 'en',
+            title TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            statement TEXT NOT NULL DEFAULT '',
+            body_md TEXT NOT NULL DEFAULT '',
+            body_html TEXT NOT NULL DEFAULT '',
+            organization TEXT NOT NULL DEFAULT '',
+            optin_text TEXT NOT NULL DEFAULT '',
+            thanks_text TEXT NOT NULL DEFAULT '',
+            goal INTEGER NOT NULL DEFAULT 0,
+            signature_count INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed', 'draft')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE partners (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            optin_text TEXT NOT NULL DEFAULT '',
+            origins TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE signatures (
+            id INTEGER PRIMARY KEY,
+            petition_id INTEGER NOT NULL REFERENCES petitions(id),
+            first_name TEXT NOT NULL,
+            last_name TEXT NOT NULL,
+            email TEXT NOT NULL,
+            email_key TEXT NOT NULL,
+            postal_code TEXT NOT NULL,
+            partner_id INTEGER REFERENCES partners(id),
+            source TEXT NOT NULL DEFAULT '',
+            referrer TEXT NOT NULL DEFAULT '',
+            optin_org INTEGER NOT NULL DEFAULT 0,
+            optin_partner INTEGER NOT NULL DEFAULT 0,
+            consent_text TEXT NOT NULL DEFAULT '',
+            lang TEXT NOT NULL DEFAULT 'en',
+            status TEXT NOT NULL DEFAULT 'counted',
+            ip_hash TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            UNIQUE (petition_id, email_key)
+        );
+        CREATE INDEX signatures_partner ON signatures (partner_id, petition_id);
+        CREATE TABLE form_nonces (
+            nonce TEXT PRIMARY KEY,
+            petition_id INTEGER NOT NULL REFERENCES petitions(id),
+            used_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX form_nonces_used_at ON form_nonces (used_at);
+
+        -- signature_count changes in the insert's own transaction: no COUNT(*) per request.
+        CREATE TRIGGER signatures_count_insert AFTER INSERT ON signatures
+        WHEN NEW.status = 'counted' BEGIN
+            UPDATE petitions SET signature_count = signature_count + 1 WHERE id = NEW.petition_id;
+        END;
+        CREATE TRIGGER signatures_count_delete AFTER DELETE ON signatures
+        WHEN OLD.status = 'counted' BEGIN
+            UPDATE petitions SET signature_count = signature_count - 1 WHERE id = OLD.petition_id;
+        END;
+        CREATE TRIGGER signatures_count_status AFTER UPDATE OF status ON signatures
+        WHEN (OLD.status = 'counted') != (NEW.status = 'counted') BEGIN
+            UPDATE petitions
+            SET signature_count = signature_count + IIF(NEW.status = 'counted', 1, -1)
+            WHERE id = NEW.petition_id;
+        END;
+        """
+    )

@@ -1,0 +1,71 @@
+"""Declare every setting once, with its default and a line of help."""
+
+from typing import Any, NamedTuple
+
+
+class Setting(NamedTuple):
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS = [
+    Setting(
+        "SECRET_KEY",
+        None,
+        "Signs form tokens, partner keys and export links, and keys the IP hash. "
+        "Unset: a random key is generated once and kept in `instance/secret_key`.",
+    ),
+    Setting(
+        "DATABASE",
+        "instance/widget.db",
+        "Path of the SQLite database; relative paths are relative to the checkout.",
+    ),
+    Setting(
+        "PUBLIC_URL",
+        "http://127.0.0.1:5000",
+        "Public base URL of the service, used in snippets and export links.",
+    ),
+    Setting(
+        "PETITIONS_DIR",
+        "petitions",
+        "Folder of petition files loaded automatically when the database has no petitions.",
+    ),
+    Setting(
+        "MIN_FILL_SECONDS",
+        2.0,
+        "A form sent sooner than this after it was served is refused as automated.",
+    ),
+    Setting(
+        "FORM_MAX_AGE",
+        86400,
+        "Seconds a served form stays valid; older forms ask the signer to send again.",
+    ),
+    Setting(
+        "COUNT_CACHE_SECONDS",
+        5,
+        "`max-age` of `count.json`; browsers and proxies may reuse a count this long.",
+    ),
+    Setting(
+        "FRAME_ANCESTORS",
+        "*",
+        "Default `frame-ancestors` of embed routes: which sites may frame the widget.",
+    ),
+    Setting(
+        "SQLITE_BUSY_TIMEOUT_MS",
+        5000,
+        "How long a write waits for SQLite's single writer lock before failing.",
+    ),
+    Setting(
+        "SQLITE_SYNCHRONOUS",
+        "NORMAL",
+        "SQLite `synchronous` pragma: NORMAL survives a killed process, FULL also power loss.",
+    ),
+    Setting(
+        "MAX_CONTENT_LENGTH",
+        16 * 1024,
+        "Largest request body accepted, in bytes; larger requests get a 413 page.",
+    ),
+]
+
+DEFAULTS = {setting.name: setting.default for setting in SETTINGS}

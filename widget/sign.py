@@ -1,0 +1,83 @@
+"""Show a petition (full page or embed) and take signatures, Post/Redirect/Get."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+
+from .context import SignContext
+from .forms import SignForm
+from .headers import embeddable
+from .petitions import get_petition_or_404
+from .signing import record_signature
+from .tokens import FormTokenError
+
+bp = Blueprint("sign", __name__)
+
+
+def origin_of(url):
+    """Return scheme://host[:port] of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def origin_allowed():
+    """Accept a POST from this service's own pages, a sandboxed frame, or a browser that omits Origin."""
+    origin = request.headers.get("Origin")
+    if origin in (None, "null"):
+        return True
+    return origin in {origin_of(request.host_url), origin_of(current_app.config["PUBLIC_URL"])}
+
+
+def sign_or_show(slug, template, thanks_endpoint):
+    """Render the petition's form, or record a valid signature and redirect to thanks."""
+    petition = get_petition_or_404(slug)
+    context = SignContext.from_request(lang=petition["lang"])
+    if petition["status"] != "open":
+        status = 409 if request.method == "POST" else 200
+        return render_template(template, petition=petition, form=None, context=context), status
+    if request.method == "POST" and not origin_allowed():
+        abort(403)
+    form = SignForm(meta={"csrf_context": petition["id"]})
+    if form.validate_on_submit():
+        try:
+            record_signature(petition, form, form.nonce, context)
+        except FormTokenError as problem:
+            form.token_problem = str(problem)
+        else:
+            target = url_for(thanks_endpoint, slug=slug, **context.query_args())
+            return redirect(target, code=303)
+    status = 200
+    if request.method == "POST":
+        status = 400 if getattr(form, "token_problem", None) else 422
+    html = render_template(template, petition=petition, form=form, context=context)
+    return html, status
+
+
+@bp.route("/p/<slug>", methods=["GET", "POST"])
+def page(slug):
+    """Show the full petition page with its form (also the no-JavaScript fallback)."""
+    return sign_or_show(slug, "petition.html", "sign.thanks")
+
+
+@bp.route("/p/<slug>/embed", methods=["GET", "POST"])
+@embeddable
+def embed(slug):
+    """Show the compact form that partner pages frame."""
+    return sign_or_show(slug, "embed.html", "sign.embed_thanks")
+
+
+@bp.get("/p/<slug>/thanks")
+def thanks(slug):
+    """Thank a signer on the full page."""
+    petition = get_petition_or_404(slug)
+    context = SignContext.from_request(lang=petition["lang"])
+    return render_template("thanks.html", petition=petition, context=context, embed=False)
+
+
+@bp.get("/p/<slug>/embed/thanks")
+@embeddable
+def embed_thanks(slug):
+    """Thank a signer inside the partner's frame."""
+    petition = get_petition_or_404(slug)
+    context = SignContext.from_request(lang=petition["lang"])
+    return render_template("thanks.html", petition=petition, context=context, embed=True)

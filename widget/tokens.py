@@ -1,0 +1,60 @@
+"""Sign and check the form token that replaces a cookie-based CSRF secret."""
+
+import secrets
+import time
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from wtforms.csrf.core import CSRF
+from wtforms.validators import ValidationError
+
+FORM_SALT = "petition-widget.sign-form"
+
+
+class FormTokenError(ValueError):
+    """A token that must not be accepted; the message is shown to the signer."""
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.secret_key, salt=FORM_SALT)
+
+
+def issue_token(petition_id, now=None):
+    """Return a signed token naming the petition, a fresh nonce and the issue time (ms)."""
+    issued_ms = int((time.time() if now is None else now) * 1000)
+    return _serializer().dumps([petition_id, secrets.token_urlsafe(12), issued_ms])
+
+
+def check_token(token, petition_id, now=None):
+    """Return the token's nonce, or raise FormTokenError saying why it is refused."""
+    try:
+        token_petition, nonce, issued_ms = _serializer().loads(token or "")
+    except (BadSignature, ValueError, TypeError):
+        raise FormTokenError("form-forged") from None
+    if token_petition != petition_id:
+        raise FormTokenError("form-other-petition")
+    age = (time.time() if now is None else now) - issued_ms / 1000
+    if age > current_app.config["FORM_MAX_AGE"]:
+        raise FormTokenError("form-expired")
+    if age < current_app.config["MIN_FILL_SECONDS"]:
+        raise FormTokenError("form-too-fast")
+    return nonce
+
+
+class SignedFormCSRF(CSRF):
+    """WTForms CSRF that needs no session: the token itself is signed (DESIGN.md)."""
+
+    def setup_form(self, form):
+        self.petition_id = form.meta.csrf_context
+        return super().setup_form(form)
+
+    def generate_csrf_token(self, csrf_token_field):
+        return issue_token(self.petition_id)
+
+    def validate_csrf_token(self, form, field):
+        # WTForms turns only ValidationError into a field error; anything else is a 500.
+        try:
+            form.nonce = check_token(field.data, self.petition_id)
+        except FormTokenError as error:
+            form.token_problem = str(error)
+            raise ValidationError(str(error)) from None
