@@ -32,8 +32,24 @@ _allowed_attributes = {
     "section": {"class"},
     "hr": {"class"},
 }
-_allowed_tags = {"p", "a", "em", "strong", "ul", "ol", "li", "blockquote", "sup", "section",
-                 "hr", "br", "h2", "h3", "h4", "code"}
+_allowed_tags = {
+    "p",
+    "a",
+    "em",
+    "strong",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "sup",
+    "section",
+    "hr",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "code",
+}
 
 
 class PetitionFileError(ValueError):

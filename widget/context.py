@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from flask import request
 
 SOURCE_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
-ORIGIN_RE = re.compile(r"^https?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$|^https?://\[[0-9a-fA-F:.]{2,45}\](:[0-9]{1,5})?$")
+ORIGIN_RE = re.compile(
+    r"^https?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$|^https?://\[[0-9a-fA-F:.]{2,45}\](:[0-9]{1,5})?$"
+)
 MAX_SOURCE = 64
 
 

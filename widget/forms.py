@@ -6,7 +6,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField
-from wtforms.validators import InputRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from .tokens import SignedFormCSRF
 
@@ -46,7 +46,7 @@ class SignForm(FlaskForm):
         _l("First name"),
         filters=[clean_text],
         validators=[
-            InputRequired(_l("Please enter your first name.")),
+            DataRequired(_l("Please enter your first name.")),
             Length(max=100, message=_l("Please shorten your first name to 100 characters.")),
             no_control_characters,
         ],
@@ -56,7 +56,7 @@ class SignForm(FlaskForm):
         _l("Last name"),
         filters=[clean_text],
         validators=[
-            InputRequired(_l("Please enter your last name.")),
+            DataRequired(_l("Please enter your last name.")),
             Length(max=100, message=_l("Please shorten your last name to 100 characters.")),
             no_control_characters,
         ],
@@ -66,7 +66,7 @@ class SignForm(FlaskForm):
         _l("Email"),
         filters=[clean_text],
         validators=[
-            InputRequired(_l("Please enter your email address.")),
+            DataRequired(_l("Please enter your email address.")),
             Length(max=254, message=_l("Please enter a valid email address.")),
             email_syntax,
         ],
@@ -76,9 +76,12 @@ class SignForm(FlaskForm):
         _l("ZIP or postal code"),
         filters=[clean_text],
         validators=[
-            InputRequired(_l("Please enter your ZIP or postal code.")),
+            DataRequired(_l("Please enter your ZIP or postal code.")),
             Length(max=12, message=_l("Please enter a valid ZIP or postal code.")),
-            Regexp(r"^[A-Za-z0-9][A-Za-z0-9 -]*$", message=_l("Please enter a valid ZIP or postal code.")),
+            Regexp(
+                r"^[A-Za-z0-9][A-Za-z0-9 -]*$",
+                message=_l("Please enter a valid ZIP or postal code."),
+            ),
         ],
         render_kw={"autocomplete": "postal-code"},
     )

@@ -94,5 +94,5 @@ def m001_initial_schema(db):
             SET signature_count = signature_count + IIF(NEW.status = 'counted', 1, -1)
             WHERE id = NEW.petition_id;
         END;
-        """
+        """,
     )

@@ -11,8 +11,19 @@ from .db import get_db, utc_now, write_transaction
 
 petition_cli = AppGroup("petition", help="Load and list petitions.")
 
-STORED_KEYS = ("lang", "title", "target", "statement", "body_md", "body_html", "organization",
-               "optin_text", "thanks_text", "goal", "status")
+STORED_KEYS = (
+    "lang",
+    "title",
+    "target",
+    "statement",
+    "body_md",
+    "body_html",
+    "organization",
+    "optin_text",
+    "thanks_text",
+    "goal",
+    "status",
+)
 
 
 def get_petition(slug):

@@ -33,6 +33,8 @@ def share(slug):
     """Show the embed codes for this petition."""
     petition = get_petition_or_404(slug)
     return render_template(
-        "share.html", petition=petition, snippet=snippet(petition),
+        "share.html",
+        petition=petition,
+        snippet=snippet(petition),
         iframe_snippet=iframe_snippet(petition),
     )

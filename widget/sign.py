@@ -21,7 +21,7 @@ def origin_of(url):
 
 
 def origin_allowed():
-    """Accept a POST from this service's own pages, a sandboxed frame, or a browser that omits Origin."""
+    """Accept a POST from our own pages, a sandboxed frame, or a browser that omits Origin."""
     origin = request.headers.get("Origin")
     if origin in (None, "null"):
         return True

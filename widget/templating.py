@@ -10,7 +10,9 @@ TOKEN_MESSAGES = {
     "form-forged": _l("We could not verify this form. Please check your details and sign again."),
     "form-other-petition": _l("This form belongs to another petition. Please sign again here."),
     "form-expired": _l("This form has expired. Please check your details and sign again."),
-    "form-too-fast": _l("That was quicker than we expected. Please check your details and sign again."),
+    "form-too-fast": _l(
+        "That was quicker than we expected. Please check your details and sign again."
+    ),
     "form-replayed": _l("This form was already sent. To sign again, please use this fresh form."),
 }
 

@@ -1,0 +1,39 @@
+# Two set-up commands for a fresh machine: `make run` and `make test` (see README.md).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+.PHONY: run serve test lint system-deps bench
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[redis]'
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[test,redis,bench]'
+	touch $@
+
+## Install and run the development server on the demo petition.
+run: $(VENV)/.installed
+	$(VENV)/bin/flask --app widget run
+
+## Install and run the production server (gunicorn.conf.py).
+serve: $(VENV)/.installed
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py 'widget:create_app()'
+
+## Install Chromium, Redis and the test tools, then lint and run every test.
+test: system-deps $(VENV)/.test-installed lint
+	$(PY) -m pytest
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+## Run the benchmark (bench/run.py) and print its table.
+bench: system-deps $(VENV)/.test-installed
+	$(PY) bench/run.py

@@ -1,0 +1,119 @@
+"""Fixtures: a real SQLite file per test, the app, its client, CLI runner and helpers."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from widget import create_app
+from widget.db import close_thread_databases, get_db
+
+TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+SLUG = "chicago-welcoming-city"
+
+
+@pytest.fixture
+def app(tmp_path):
+    """Return an app on its own database file, with the minimum fill time off."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE": str(tmp_path / "widget.db"),
+            "MIN_FILL_SECONDS": 0,
+        }
+    )
+    yield app
+    close_thread_databases()
+
+
+@pytest.fixture
+def client(app):
+    """Return a test client that speaks real HTTP semantics to the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Return a runner for the app's CLI commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """Return the test's database (migrated, with the shipped petitions loaded)."""
+    with app.app_context():
+        yield get_db()
+
+
+@pytest.fixture
+def make_petition(app, tmp_path):
+    """Return a function that writes a petition file and loads it through the CLI."""
+
+    def make(slug="test-petition", title="Test petition", **front):
+        front = {
+            "slug": slug,
+            "title": title,
+            "target": "The Council",
+            "statement": "Do the right thing.",
+            "goal": 100,
+            "optin_text": "Send me updates.",
+            "thanks_text": "Thanks!",
+            **front,
+        }
+        lines = ["+++"]
+        for key, value in front.items():
+            lines.append(
+                f"{key} = {value!r}".replace("'", '"')
+                if isinstance(value, str)
+                else f"{key} = {value}"
+            )
+        lines += ["+++", "", "Background with a note.[^1]", "", "[^1]: A reference."]
+        path = tmp_path / f"{slug}.md"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = app.test_cli_runner().invoke(args=["petition", "load", str(path)])
+        assert result.exit_code == 0, result.output
+        return path
+
+    return make
+
+
+def form_token(response):
+    """Return the signed form token in a rendered form."""
+    match = TOKEN_RE.search(response.get_data(as_text=True))
+    assert match, "no form token in the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def sign(client):
+    """Return a function that loads a form like a browser and posts it back."""
+
+    def sign(slug=SLUG, url=None, query="", headers=None, **fields):
+        url = url or f"/p/{slug}"
+        page = client.get(url + query)
+        data = {
+            "first_name": "Ana",
+            "last_name": "García",
+            "email": "ana@example.org",
+            "postal_code": "60608",
+            "csrf_token": form_token(page),
+            **fields,
+        }
+        data = {key: value for key, value in data.items() if value is not None}
+        return client.post(url + query, data=data, headers=headers or {})
+
+    return sign
+
+
+def table_counts(db):
+    """Return row counts of every table, to prove a request changed nothing."""
+    tables = ["petitions", "partners", "signatures", "form_nonces"]
+    counts = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    counts["signature_count"] = db.execute("SELECT sum(signature_count) FROM petitions").fetchone()[
+        0
+    ]
+    return counts
+
+
+ROOT = Path(__file__).resolve().parent.parent

@@ -1,0 +1,40 @@
+"""The README documents every setting (with its default) and every command."""
+
+import re
+
+import click
+import pytest
+from conftest import ROOT
+
+from widget.settings import SETTINGS
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
+def test_every_setting_is_documented_once_with_its_default(setting):
+    rows = [line for line in README.splitlines() if line.startswith(f"| `{setting.name}` |")]
+    assert len(rows) == 1, f"{setting.name} needs exactly one row in the README's table"
+    assert f"`{setting.default!r}`" in rows[0]
+
+
+def command_paths(group, prefix=""):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from command_paths(command, f"{prefix}{name} ")
+        else:
+            yield f"{prefix}{name}"
+
+
+def test_every_command_is_documented(app):
+    ours = [c for c in command_paths(app.cli) if c.split()[0] not in {"run", "shell", "routes"}]
+    assert ours
+    for command in ours:
+        assert re.search(rf"flask --app widget {re.escape(command)}\b", README), command
+
+
+def test_schema_doc_names_every_column(db):
+    schema = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
+    for table in ("petitions", "partners", "signatures"):
+        for column in db[table].columns:
+            assert f"`{column.name}`" in schema, f"{table}.{column.name}"
