@@ -32,7 +32,20 @@ def create_app(test_config=None):
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = stored_secret_key(Path(app.instance_path) / "secret_key")
 
-    from . import db, errors, export, headers, i18n, petitions, public, share, sign, templating
+    from . import (
+        db,
+        errors,
+        export,
+        headers,
+        i18n,
+        partner_exports,
+        partners,
+        petitions,
+        public,
+        share,
+        sign,
+        templating,
+    )
 
     db.init_app(app)
     headers.init_app(app)
@@ -41,9 +54,11 @@ def create_app(test_config=None):
     templating.init_app(app)
     app.cli.add_command(petitions.petition_cli)
     app.cli.add_command(export.export_command)
+    app.cli.add_command(partners.partner_cli)
     app.register_blueprint(public.bp)
     app.register_blueprint(sign.bp)
     app.register_blueprint(share.bp)
+    app.register_blueprint(partner_exports.bp)
     return app
 
 

@@ -12,9 +12,10 @@ def render_error(error):
         current_app.logger.exception("unhandled error on %s", request.path)
         error = InternalServerError()
     embed = frame_ancestors() is not None
-    response = current_app.make_response(
-        (render_template("error.html", error=error, embed=embed), error.code)
-    )
+    # A view may abort with its own message; otherwise the page picks one by status code.
+    message = error.description if error.description != type(error).description else None
+    html = render_template("error.html", error=error, embed=embed, message=message)
+    response = current_app.make_response((html, error.code))
     if error.code == 429 and getattr(error, "retry_after", None):
         response.headers["Retry-After"] = str(error.retry_after)
     if error.code == 405 and error.valid_methods:

@@ -96,3 +96,20 @@ def m001_initial_schema(db):
         END;
         """,
     )
+
+
+@migrations()
+def m002_partner_totals_view(db):
+    """Add the partner_totals view: counted signatures per petition, partner and source."""
+    db.execute(
+        """
+        CREATE VIEW partner_totals AS
+        SELECT p.slug AS petition, COALESCE(pa.slug, '') AS partner, s.source AS source,
+               count(*) AS signatures, sum(s.optin_partner) AS partner_optins
+        FROM signatures s
+        JOIN petitions p ON p.id = s.petition_id
+        LEFT JOIN partners pa ON pa.id = s.partner_id
+        WHERE s.status = 'counted'
+        GROUP BY p.slug, pa.slug, s.source
+        """
+    )

@@ -85,11 +85,19 @@ def load_command(files):
 
 @petition_cli.command("list")
 def list_command():
-    """Print each petition's slug, title, count, goal and status."""
-    rows = list(get_db().query("SELECT * FROM petitions ORDER BY id"))
+    """Print each petition's slug, count, goal, status and title, then its partners and sources."""
+    db = get_db()
     click.echo(f"{'slug':<32} {'count':>7} {'goal':>7} {'status':<7} title")
-    for row in rows:
+    for row in db.query("SELECT * FROM petitions ORDER BY id"):
         click.echo(
             f"{row['slug']:<32} {row['signature_count']:>7} {row['goal']:>7} "
             f"{row['status']:<7} {row['title']}"
         )
+        totals = db.query(
+            "SELECT * FROM partner_totals WHERE petition = ? ORDER BY partner, source",
+            [row["slug"]],
+        )
+        for total in totals:
+            via = f"partner {total['partner']}" if total["partner"] else "no partner"
+            source = f", source {total['source']}" if total["source"] else ""
+            click.echo(f"  {via}{source}: {total['signatures']}")

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 
 from .context import SignContext
 from .forms import SignForm
@@ -28,10 +28,18 @@ def origin_allowed():
     return origin in {origin_of(request.host_url), origin_of(current_app.config["PUBLIC_URL"])}
 
 
+def load_context(petition):
+    """Read the signer's context, narrowing framing to the partner's own sites if it lists any."""
+    context = SignContext.from_request(lang=petition["lang"])
+    if context.partner and context.partner["origins"]:
+        g.frame_ancestors = context.partner["origins"]
+    return context
+
+
 def sign_or_show(slug, template, thanks_endpoint):
     """Render the petition's form, or record a valid signature and redirect to thanks."""
     petition = get_petition_or_404(slug)
-    context = SignContext.from_request(lang=petition["lang"])
+    context = load_context(petition)
     if petition["status"] != "open":
         status = 409 if request.method == "POST" else 200
         return render_template(template, petition=petition, form=None, context=context), status
@@ -70,7 +78,7 @@ def embed(slug):
 def thanks(slug):
     """Thank a signer on the full page."""
     petition = get_petition_or_404(slug)
-    context = SignContext.from_request(lang=petition["lang"])
+    context = load_context(petition)
     return render_template("thanks.html", petition=petition, context=context, embed=False)
 
 
@@ -79,5 +87,5 @@ def thanks(slug):
 def embed_thanks(slug):
     """Thank a signer inside the partner's frame."""
     petition = get_petition_or_404(slug)
-    context = SignContext.from_request(lang=petition["lang"])
+    context = load_context(petition)
     return render_template("thanks.html", petition=petition, context=context, embed=True)
