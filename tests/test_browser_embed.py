@@ -1,0 +1,242 @@
+"""A real Chromium embeds the widget in a partner page on another site and signs in it."""
+
+import re
+
+import pytest
+from conftest import SLUG
+
+from widget.db import get_db
+
+pytest_plugins = ["browser_fixtures"]
+
+ARTIFACTS = "screenshots"
+
+
+def partner_html(snippet, extra=""):
+    """Return a partner's page with the snippet pasted in and a listener for conversions."""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Mijente</title>
+<style>body{{font-family:sans-serif;margin:0 auto;max-width:60rem;padding:1rem}}</style></head>
+<body><h1>Chicago: protect all immigrants</h1><p>Our partner page, with the widget below.</p>
+{snippet}
+{extra}
+<p>Footer of the partner page.</p>
+<script>window.signed = [];
+document.addEventListener("petition-widget:signed", function (e) {{ window.signed.push(e.detail); }});
+</script></body></html>"""
+
+
+def add_partner(app, *origins):
+    runner = app.test_cli_runner()
+    args = [
+        "partner",
+        "add",
+        "mijente",
+        "--name",
+        "Mijente",
+        "--optin-text",
+        "Mijente may email me about its campaigns.",
+    ]
+    for origin in origins:
+        args += ["--origin", origin]
+    assert runner.invoke(args=args).exit_code == 0
+    output = runner.invoke(args=["partner", "snippet", "mijente", SLUG]).output
+    snippet = "\n".join(output.splitlines()[:2])
+    key = re.search(r'data-partner="([^"]+)"', snippet).group(1)
+    return snippet, key
+
+
+def signatures(app):
+    with app.app_context():
+        return list(
+            get_db().query(
+                "SELECT s.*, p.slug AS partner FROM signatures s "
+                "LEFT JOIN partners p ON p.id = s.partner_id ORDER BY s.id"
+            )
+        )
+
+
+def fill_and_sign(frame, email, first="Ana", optin_partner=False):
+    frame.get_by_label("First name", exact=True).fill(first)
+    frame.get_by_label("Last name", exact=True).fill("García")
+    frame.get_by_label("Email", exact=True).fill(email)
+    frame.get_by_label("ZIP or postal code", exact=True).fill("60608")
+    if optin_partner:
+        frame.get_by_label("Mijente may email me about its campaigns.").check()
+    frame.get_by_role("button", name="Sign the petition").click()
+    frame.get_by_role("heading", name="Thank you for signing").wait_for()
+
+
+def widget_frame(page, index=0):
+    """Return the Playwright frame of the index-th widget iframe once it has loaded."""
+    handle = page.locator("iframe").nth(index).element_handle()
+    frame = handle.content_frame()
+    frame.wait_for_load_state()
+    return frame
+
+
+def assert_fits_without_scrollbar(page, index=0):
+    frame = widget_frame(page, index)
+    frame.wait_for_function("document.documentElement.scrollHeight <= window.innerHeight")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_sign_inside_cross_site_iframe_with_partner_source_and_referrer(
+    live_app, partner_site, browser_page
+):
+    app, base = live_app
+    snippet, key = add_partner(app)
+    snippet = snippet.replace("data-partner=", 'data-source="newsletter" data-partner=')
+    page = browser_page
+    page.goto(partner_site("/act", partner_html(snippet)))
+    page.locator("a.petition-widget").wait_for(state="hidden")  # the widget said it is ready
+    frame = widget_frame(page)
+    assert frame.url.startswith(f"{base}/p/{SLUG}/embed?")
+    assert page.locator("iframe").get_attribute("title").startswith("Sign: Tell the Chicago")
+    # The frame is on another site: it cannot keep cookies, and the widget needs none.
+    assert frame.evaluate("document.cookie = 'probe=1'; document.cookie") == ""
+    assert_fits_without_scrollbar(page)
+    fill_and_sign(frame, "ana@example.org", optin_partner=True)
+    page.wait_for_function("window.signed.length === 1")
+    assert page.evaluate("window.signed") == [{"slug": SLUG, "partner": key}]
+    assert_fits_without_scrollbar(page)
+    [row] = signatures(app)
+    assert (row["partner"], row["source"], row["referrer"]) == (
+        "mijente",
+        "newsletter",
+        partner_site.origin,
+    )
+    assert row["optin_partner"] == 1
+    assert page.console_errors == []
+
+
+def test_two_widgets_on_one_page_size_and_sign_independently(live_app, partner_site, browser_page):
+    app, base = live_app
+    snippet, _key = add_partner(app)
+    second = snippet.replace("data-partner=", 'data-source="second" data-partner=')
+    page = browser_page
+    page.goto(partner_site("/two", partner_html(snippet + "\n<hr>\n" + second)))
+    page.wait_for_function("document.querySelectorAll('iframe').length === 2")
+    page.locator("a.petition-widget").first.wait_for(state="hidden")
+    page.locator("a.petition-widget").last.wait_for(state="hidden")
+    for index in (0, 1):
+        assert_fits_without_scrollbar(page, index)
+    fill_and_sign(widget_frame(page, 1), "second@example.org")
+    fill_and_sign(widget_frame(page, 0), "first@example.org")
+    page.wait_for_function("window.signed.length === 2")
+    heights = page.locator("iframe").evaluate_all("fs => fs.map(f => f.offsetHeight)")
+    assert all(height > 200 for height in heights)
+    assert [(row["email"], row["source"]) for row in signatures(app)] == [
+        ("second@example.org", "second"),
+        ("first@example.org", ""),
+    ]
+
+
+def test_without_javascript_the_link_leads_to_the_full_page_where_signing_works(
+    live_app, partner_site, chromium
+):
+    app, base = live_app
+    snippet, _key = add_partner(app)
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(partner_site("/nojs", partner_html(snippet)))
+        assert page.locator("iframe").count() == 0
+        page.get_by_role("link", name=re.compile("^Sign: Tell the Chicago")).click()
+        page.wait_for_url(f"{base}/p/{SLUG}")
+        fill_and_sign(page, "nojs@example.org")
+    finally:
+        context.close()
+    assert [row["email"] for row in signatures(app)] == ["nojs@example.org"]
+
+
+def test_forged_partner_key_signs_as_no_partner(live_app, partner_site, browser_page):
+    app, base = live_app
+    snippet, key = add_partner(app)
+    forged = snippet.replace(key, "Im1pamVudGUi.forgedsignature")
+    page = browser_page
+    page.goto(partner_site("/forged", partner_html(forged)))
+    frame = widget_frame(page)
+    assert frame.get_by_label("Mijente may email me about its campaigns.").count() == 0
+    fill_and_sign(frame, "forged@example.org")
+    [row] = signatures(app)
+    assert row["partner_id"] is None
+
+
+def test_messages_from_another_origin_change_nothing(live_app, partner_site, browser_page):
+    app, base = live_app
+    snippet, _key = add_partner(app)
+    # A third site framed on the same partner page tries to resize the widget and fake a
+    # signature; the host page also posts to itself.
+    rogue = partner_site(
+        "/rogue",
+        """<script>
+      parent.postMessage({type: "petition-widget", event: "height", height: 4321}, "*");
+      parent.postMessage({type: "petition-widget", event: "signed"}, "*");
+    </script>""",
+    ).replace("127.0.0.2", "127.0.0.3")
+    page = browser_page
+    page.goto(partner_site("/victim", partner_html(snippet)))
+    page.locator("a.petition-widget").wait_for(state="hidden")
+    before = page.locator("iframe").first.evaluate("f => f.offsetHeight")
+    page.evaluate(
+        """rogue => {
+        window.postMessage({type: "petition-widget", event: "height", height: 4321}, "*");
+        window.postMessage({type: "petition-widget", event: "signed"}, "*");
+        const f = document.createElement("iframe"); f.src = rogue; document.body.append(f);
+    }""",
+        rogue,
+    )
+    page.wait_for_timeout(1000)  # give the rogue messages time to arrive (they must be ignored)
+    assert page.locator("iframe").first.evaluate("f => f.offsetHeight") == before
+    assert page.evaluate("window.signed") == []
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_partner_page_screenshot_shows_nothing_clipped(
+    live_app, partner_site, chromium, width, tmp_path
+):
+    app, base = live_app
+    snippet, _key = add_partner(app)
+    context = chromium.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(partner_site("/shot", partner_html(snippet)))
+        page.locator("a.petition-widget").wait_for(state="hidden")
+        assert_fits_without_scrollbar(page)
+        frame = widget_frame(page)
+        assert frame.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        path = tmp_path / f"partner-{width}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000
+    finally:
+        context.close()
+
+
+def test_keyboard_only_signing(live_app, partner_site, browser_page):
+    app, base = live_app
+    snippet, _key = add_partner(app)
+    page = browser_page
+    page.goto(partner_site("/keys", partner_html(snippet)))
+    page.locator("a.petition-widget").wait_for(state="hidden")
+    frame = widget_frame(page)
+    frame.get_by_label("First name", exact=True).wait_for()
+    page.keyboard.press("Tab")  # from the page into the widget's first field
+    for text in ("Kim", "Lee", "kim@example.org", "60601"):
+        page.keyboard.type(text)
+        page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # the organization's opt-in
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # past the partner's opt-in, left unticked
+    page.keyboard.press("Enter")
+    frame.get_by_role("heading", name="Thank you for signing").wait_for()
+    focused = widget_frame(page).evaluate("document.activeElement.id")
+    assert focused == "thanks-heading"
+    [row] = signatures(app)
+    assert (row["first_name"], row["email"], row["optin_org"], row["optin_partner"]) == (
+        "Kim",
+        "kim@example.org",
+        1,
+        0,
+    )
