@@ -23,7 +23,8 @@ def partner_html(snippet, extra=""):
 {extra}
 <p>Footer of the partner page.</p>
 <script>window.signed = [];
-document.addEventListener("petition-widget:signed", function (e) {{ window.signed.push(e.detail); }});
+document.addEventListener("petition-widget:signed",
+  function (e) {{ window.signed.push(e.detail); }});
 </script></body></html>"""
 
 
