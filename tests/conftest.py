@@ -1,5 +1,6 @@
 """Fixtures: a real SQLite file per test, the app, its client, CLI runner and helpers."""
 
+import json
 import re
 from pathlib import Path
 
@@ -63,11 +64,8 @@ def make_petition(app, tmp_path):
         }
         lines = ["+++"]
         for key, value in front.items():
-            lines.append(
-                f"{key} = {value!r}".replace("'", '"')
-                if isinstance(value, str)
-                else f"{key} = {value}"
-            )
+            # JSON strings and integers are valid TOML values.
+            lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")
         lines += ["+++", "", "Background with a note.[^1]", "", "[^1]: A reference."]
         path = tmp_path / f"{slug}.md"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")

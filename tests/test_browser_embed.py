@@ -241,3 +241,16 @@ def test_keyboard_only_signing(live_app, partner_site, browser_page):
         1,
         0,
     )
+
+
+def test_share_page_shows_copyable_snippets_and_a_live_preview(live_app, browser_page):
+    _app, base = live_app
+    page = browser_page
+    page.goto(f"{base}/p/{SLUG}/share")
+    snippet = page.locator("#snippet").input_value()
+    assert snippet.startswith(f'<a class="petition-widget" href="{base}/p/{SLUG}">Sign: ')
+    page.locator(".preview a.petition-widget").wait_for(state="hidden")
+    frame = widget_frame(page)
+    frame.get_by_role("button", name="Sign the petition").wait_for()
+    page.get_by_role("button", name="Copy the snippet").click()
+    page.get_by_role("status").get_by_text("Copied.").wait_for()

@@ -81,3 +81,12 @@ def test_page_is_usable_at_320px_without_external_resources(client):
     html = client.get(f"/p/{SLUG}").get_data(as_text=True)
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
     assert "http://" not in html.split("<main")[0] and "https://" not in html.split("<main")[0]
+
+
+def test_share_page_escapes_the_title_in_its_snippets(client, make_petition):
+    make_petition(slug="quotes", title='Say "no" to <b>this</b>')
+    html = client.get("/p/quotes/share").get_data(as_text=True)
+    assert "<b>this</b>" not in html
+    assert (
+        "Sign: Say &amp;#34;no&amp;#34; to &amp;lt;b&amp;gt;this" in html
+    )  # escaped twice: in a textarea
