@@ -76,6 +76,27 @@ def make_petition(app, tmp_path):
     return make
 
 
+def add_partner(app, *origins):
+    """Add Mijente as a partner through the CLI; return its printed snippet and key."""
+    runner = app.test_cli_runner()
+    args = [
+        "partner",
+        "add",
+        "mijente",
+        "--name",
+        "Mijente",
+        "--optin-text",
+        "Mijente may email me about its campaigns.",
+    ]
+    for origin in origins:
+        args += ["--origin", origin]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    output = runner.invoke(args=["partner", "snippet", "mijente", SLUG]).output
+    snippet = "\n".join(output.splitlines()[:2])
+    return snippet, re.search(r'data-partner="([^"]+)"', snippet).group(1)
+
+
 def form_token(response):
     """Return the signed form token in a rendered form."""
     match = TOKEN_RE.search(response.get_data(as_text=True))

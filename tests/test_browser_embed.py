@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import SLUG
+from conftest import SLUG, add_partner
 
 from widget.db import get_db
 
@@ -26,26 +26,6 @@ def partner_html(snippet, extra=""):
 document.addEventListener("petition-widget:signed",
   function (e) {{ window.signed.push(e.detail); }});
 </script></body></html>"""
-
-
-def add_partner(app, *origins):
-    runner = app.test_cli_runner()
-    args = [
-        "partner",
-        "add",
-        "mijente",
-        "--name",
-        "Mijente",
-        "--optin-text",
-        "Mijente may email me about its campaigns.",
-    ]
-    for origin in origins:
-        args += ["--origin", origin]
-    assert runner.invoke(args=args).exit_code == 0
-    output = runner.invoke(args=["partner", "snippet", "mijente", SLUG]).output
-    snippet = "\n".join(output.splitlines()[:2])
-    key = re.search(r'data-partner="([^"]+)"', snippet).group(1)
-    return snippet, key
 
 
 def signatures(app):

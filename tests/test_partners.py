@@ -6,28 +6,15 @@ import re
 import time
 
 import pytest
-from conftest import SLUG, table_counts
+from conftest import SLUG, add_partner, table_counts
 
 from widget.partner_exports import _serializer as export_serializer
 
 
 @pytest.fixture
-def partner_key(runner):
+def partner_key(app):
     """Add Mijente as a partner and return the key its snippet carries."""
-    result = runner.invoke(
-        args=[
-            "partner",
-            "add",
-            "mijente",
-            "--name",
-            "Mijente",
-            "--optin-text",
-            "Mijente may email me about its campaigns.",
-        ]
-    )
-    assert result.exit_code == 0, result.output
-    snippet = runner.invoke(args=["partner", "snippet", "mijente", SLUG]).output
-    return re.search(r'data-partner="([^"]+)"', snippet).group(1)
+    return add_partner(app)[1]
 
 
 def test_snippet_is_the_documented_shape_with_a_real_key(runner, partner_key):
