@@ -1,29 +1,35 @@
 """Show a petition's embed codes, ready to copy, with a live preview."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext
+from markupsafe import escape
 
-from .petitions import get_petition_or_404
+from .context import SignContext
+from .localized import get_shown_petition_or_404
 
 bp = Blueprint("share", __name__)
 
 
-def snippet(petition, key=""):
-    """Return the snippet a partner pastes, built from PUBLIC_URL."""
+def snippet(petition, key="", lang=""):
+    """Return the snippet a partner pastes, built from PUBLIC_URL (lang: the embed's language)."""
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     partner = f' data-partner="{key}"' if key else ""
+    language = f' data-lang="{lang}"' if lang else ""
+    link_text = escape(gettext("Sign: %(title)s", title=petition["title"]))
     return (
-        f'<a class="petition-widget" href="{base}/p/{petition["slug"]}"{partner}>'
-        f"Sign: {petition['title']}</a>\n"
+        f'<a class="petition-widget" href="{base}/p/{petition["slug"]}"{partner}{language}>'
+        f"{link_text}</a>\n"
         f'<script async src="{base}/static/embed.js"></script>'
     )
 
 
-def iframe_snippet(petition, key=""):
+def iframe_snippet(petition, key="", lang=""):
     """Return the plain iframe variant, for sites that strip scripts."""
     base = current_app.config["PUBLIC_URL"].rstrip("/")
-    query = f"?partner={key}" if key else ""
+    query = "&".join(f"{k}={v}" for k, v in [("partner", key), ("lang", lang)] if v)
+    src = f"{base}/p/{petition['slug']}/embed" + (f"?{query}" if query else "")
     return (
-        f'<iframe src="{base}/p/{petition["slug"]}/embed{query}" title="{petition["title"]}"'
+        f'<iframe src="{src}" title="{escape(petition["title"])}"'
         ' style="width:100%;max-width:40rem;height:640px;border:0" loading="lazy"></iframe>'
     )
 
@@ -31,10 +37,13 @@ def iframe_snippet(petition, key=""):
 @bp.get("/p/<slug>/share")
 def share(slug):
     """Show the embed codes for this petition."""
-    petition = get_petition_or_404(slug)
+    petition = get_shown_petition_or_404(slug)
+    # By default the embed follows each visitor's browser; a language chosen here pins it.
+    lang = petition["lang"] if "lang" in request.args else ""
     return render_template(
         "share.html",
         petition=petition,
-        snippet=snippet(petition),
-        iframe_snippet=iframe_snippet(petition),
+        context=SignContext(lang=lang),
+        snippet=snippet(petition, lang=lang),
+        iframe_snippet=iframe_snippet(petition, lang=lang),
     )
