@@ -90,14 +90,14 @@ def parse_petition(text, name="petition", translation=None):
         data = tomllib.loads(front)
     except ValueError as error:
         raise PetitionFileError(f"{name}: bad front matter: {error}") from None
+    if translation is not None:
+        check_translation(data, translation, name)
     for key, value in data.items():
         expected = FRONT_MATTER_KEYS.get(key)
         if expected is None:
             raise PetitionFileError(f"{name}: unknown key {key!r}")
         if not isinstance(value, expected) or isinstance(value, bool):
             raise PetitionFileError(f"{name}: {key} must be a {expected.__name__}")
-    if translation is not None:
-        check_translation(data, translation, name)
     if not valid_language(data.setdefault("lang", "en")):
         raise PetitionFileError(f"{name}: lang must be a language tag such as en or es")
     if not SLUG_RE.match(data.get("slug", "")):

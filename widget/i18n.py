@@ -5,7 +5,6 @@ from pathlib import Path
 from babel import Locale
 from flask import current_app, g, request
 from flask_babel import Babel, get_locale, refresh
-from werkzeug.datastructures import LanguageAccept
 
 babel = Babel()
 SOURCE_LANGUAGE = "en"  # the language templates and code are written in: it needs no catalog
@@ -41,9 +40,8 @@ def choose_language(offered=None):
     if chosen:
         return chosen
     g.language_negotiated = True  # the answer depends on a header: caches must know
-    # "*" would pick the first offered language over the petition's own; leave it out.
-    accepted = LanguageAccept([(v, q) for v, q in request.accept_languages if v != "*"])
-    return accepted.best_match(offered) or offered[0]
+    # best_match also finds "es" for "es-MX"; "*" matches the first offered, the default.
+    return request.accept_languages.best_match(offered) or offered[0]
 
 
 def use_language(tag):

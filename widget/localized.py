@@ -1,7 +1,7 @@
 """Show petitions in the language each request gets, from their stored translations."""
 
 from .db import get_db
-from .i18n import choose_language, use_language
+from .i18n import choose_language, ui_languages, use_language
 from .petitions import TRANSLATED_KEYS, get_petition_or_404
 
 
@@ -20,8 +20,9 @@ def get_shown_petition_or_404(slug):
     rows = get_db().query(
         "SELECT * FROM petition_translations WHERE petition_id = ?", [petition["id"]]
     )
-    translations = {row["lang"]: row for row in rows}
-    # The petition's own language comes first: it is the choice when nothing else matches.
+    # A translation is offered when the interface speaks its language too (a compiled
+    # catalog); the petition's own language always is, and comes first: the fallback.
+    translations = {row["lang"]: row for row in rows if row["lang"] in ui_languages()}
     languages = [petition["lang"], *sorted(translations)]
     lang = use_language(choose_language(languages))
     return {**in_language(petition, translations.get(lang)), "languages": languages}
