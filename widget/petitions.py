@@ -141,7 +141,7 @@ def load_command(files):
 
 @petition_cli.command("list")
 def list_command():
-    """Print each petition's slug, title, count, goal and status."""
+    """Print each petition's slug, count, goal, status, languages and title."""
     rows = list(
         get_db().query(
             "SELECT p.*, p.lang || coalesce(',' || (SELECT group_concat(lang, ',') FROM"
