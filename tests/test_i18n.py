@@ -253,3 +253,20 @@ def test_without_compiled_catalogs_the_app_speaks_english(app, tmp_path):
         assert html_lang(response) == "en", url
         assert "Firma" not in response.get_data(as_text=True)
     assert EN_TITLE in client.get(f"/p/{SLUG}?lang=es").get_data(as_text=True)
+
+
+def test_a_language_stored_before_tags_were_checked_still_renders(client, db):
+    db.execute("UPDATE petitions SET lang = 'english' WHERE slug = ?", [SLUG])
+    response = client.get(f"/p/{SLUG}")
+    assert response.status_code == 200
+    assert html_lang(response) == "en"
+    assert EN_TITLE in response.get_data(as_text=True)
+
+
+def test_snippets_render_outside_a_request_in_english(app):
+    from widget.petitions import get_petition
+    from widget.share import snippet
+
+    with app.app_context():
+        text = snippet(get_petition(SLUG), lang="es")
+    assert f'href="{app.config["PUBLIC_URL"]}/p/{SLUG}" data-lang="es">Sign: ' in text

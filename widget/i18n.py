@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from babel import Locale
-from flask import current_app, g, request
+from babel import Locale, UnknownLocaleError
+from flask import current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
 
 babel = Babel()
@@ -22,7 +22,10 @@ def ui_languages():
 
 def language_name(tag):
     """Return a language's name in that language, capitalized (English, Español)."""
-    name = Locale.parse(tag, sep="-").get_display_name(tag.replace("-", "_")) or tag
+    try:
+        name = Locale.parse(tag, sep="-").get_display_name(tag.replace("-", "_")) or tag
+    except (ValueError, UnknownLocaleError):
+        name = tag
     return name[:1].upper() + name[1:]
 
 
@@ -52,8 +55,13 @@ def use_language(tag):
 
 
 def select_locale():
-    """Return the request's locale for Flask-Babel: the one chosen, or a negotiated one."""
-    return (g.get("language") or choose_language()).replace("-", "_")
+    """Return the locale for Flask-Babel: the one chosen, a negotiated one, or English."""
+    # Commands (a snippet printed by the CLI) have no request to negotiate with.
+    tag = g.get("language") or (choose_language() if has_request_context() else None)
+    try:
+        return str(Locale.parse(tag or SOURCE_LANGUAGE, sep="-"))
+    except (ValueError, UnknownLocaleError):  # a language stored before tags were checked
+        return SOURCE_LANGUAGE
 
 
 def page_language():
