@@ -47,7 +47,7 @@ def test_accept_language_es_mx_gets_spanish_and_varies(client, url):
 
 def test_full_page_in_spanish_has_translated_background_with_footnotes(client):
     html = client.get(f"/p/{SLUG}", headers=SPANISH).get_data(as_text=True)
-    assert "La petición a Concejo Municipal de Chicago dice:" in html
+    assert "Destinatario: Concejo Municipal de Chicago. La petición dice:" in html
     assert "nuestros amigos de Mijente" in html
     assert html.count('class="footnote-item"') == 8
     assert "13 de abril de 2016" in html
