@@ -22,7 +22,11 @@ def get_shown_petition_or_404(slug):
     )
     # A translation is offered when the interface speaks its language too (a compiled
     # catalog); the petition's own language always is, and comes first: the fallback.
-    translations = {row["lang"]: row for row in rows if row["lang"] in ui_languages()}
+    translations = {
+        row["lang"]: row
+        for row in rows
+        if row["lang"] in ui_languages() and row["lang"] != petition["lang"]
+    }
     languages = [petition["lang"], *sorted(translations)]
     lang = use_language(choose_language(languages))
     return {**in_language(petition, translations.get(lang)), "languages": languages}
