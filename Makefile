@@ -3,28 +3,37 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run serve test lint system-deps bench
+.PHONY: run serve test lint system-deps bench translations
+
+CATALOGS := $(wildcard widget/translations/*/LC_MESSAGES/messages.po)
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[redis]'
+	$(VENV)/bin/pybabel compile -d widget/translations
 	touch $@
+
+# Compiled catalogs are not committed: rebuild one whenever its .po changes.
+widget/translations/%/LC_MESSAGES/messages.mo: widget/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -i $< -o $@ -l $*
+
+translations: $(CATALOGS:.po=.mo)
 
 $(VENV)/.test-installed: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test,redis,bench]'
 	touch $@
 
 ## Install and run the development server on the demo petition.
-run: $(VENV)/.installed
+run: $(VENV)/.installed translations
 	$(VENV)/bin/flask --app widget run
 
 ## Install and run the production server (gunicorn.conf.py).
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed translations
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py 'widget:create_app()'
 
 ## Install Chromium, Redis and the test tools, then lint and run every test.
-test: system-deps $(VENV)/.test-installed lint
+test: system-deps $(VENV)/.test-installed translations lint
 	$(PY) -m pytest
 
 lint: $(VENV)/.test-installed

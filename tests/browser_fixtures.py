@@ -39,7 +39,7 @@ class ServerThread:
 
 
 @pytest.fixture
-def live_app(tmp_path):
+def live_app(tmp_path, catalogs):
     """Return (app, base URL) of the service running on 127.0.0.1 with its own database."""
     server = make_server("127.0.0.1", 0, None, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
@@ -49,9 +49,21 @@ def live_app(tmp_path):
             "DATABASE": str(tmp_path / "live.db"),
             "MIN_FILL_SECONDS": 0,
             "PUBLIC_URL": base,
+            "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
         }
     )
-    server.app = app
+
+    def closing_app(environ, start_response):
+        # Each request runs in its own thread: close its connection before the thread ends.
+        body = app(environ, start_response)
+        try:
+            return list(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()  # a static file's handle, for one
+            close_thread_databases()
+
+    server.app = closing_app
     running = ServerThread(server)
     yield app, base
     running.stop()

@@ -5,16 +5,32 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from widget import create_app
 from widget.db import close_thread_databases, get_db
 
 TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SLUG = "chicago-welcoming-city"
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "widget" / "translations"
+
+
+@pytest.fixture(scope="session")
+def catalogs(tmp_path_factory):
+    """Return a folder of the committed catalogs, compiled (the build does it for real runs)."""
+    folder = tmp_path_factory.mktemp("translations")
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = folder / po_path.relative_to(TRANSLATIONS).with_suffix(".mo")
+        mo_path.parent.mkdir(parents=True)
+        with po_path.open("rb") as po, mo_path.open("wb") as mo:
+            write_mo(mo, read_po(po, locale=po_path.parts[-3]))
+    return folder
 
 
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, catalogs):
     """Return an app on its own database file, with the minimum fill time off."""
     app = create_app(
         {
@@ -22,6 +38,7 @@ def app(tmp_path):
             "SECRET_KEY": "test-secret-key",
             "DATABASE": str(tmp_path / "widget.db"),
             "MIN_FILL_SECONDS": 0,
+            "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
         }
     )
     yield app
@@ -133,6 +150,3 @@ def table_counts(db):
         0
     ]
     return counts
-
-
-ROOT = Path(__file__).resolve().parent.parent

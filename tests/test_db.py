@@ -63,3 +63,25 @@ def test_shipped_petition_is_loaded_into_an_empty_database(db):
     assert row["target"] == "Chicago City Council"
     assert row["organization"] == "Credo Action"
     assert row["thanks_text"] == "Thank you for standing with Chicago’s immigrants."
+
+
+def test_shipped_translation_is_loaded_with_its_petition(db):
+    [row] = db.query(
+        "SELECT t.* FROM petition_translations t JOIN petitions p ON p.id = t.petition_id"
+        " WHERE p.slug = ?",
+        [SLUG],
+    )
+    assert row["lang"] == "es"
+    assert row["target"] == "Concejo Municipal de Chicago"
+    assert row["optin_text"].startswith("Recibirás actualizaciones")
+    assert row["body_html"].count('class="footnote-item"') == 8
+
+
+def test_one_translation_per_petition_and_language(db):
+    indexes = db.execute("PRAGMA index_list(petition_translations)").fetchall()
+    columns = [
+        [col[2] for col in db.execute(f"PRAGMA index_info('{row[1]}')").fetchall()]
+        for row in indexes
+        if row[2] == 1
+    ]
+    assert ["petition_id", "lang"] in columns

@@ -41,5 +41,12 @@ class SignContext:
 
     def query_args(self):
         """Return the query arguments that carry this context to the next page."""
-        pairs = {"partner": self.partner_key, "source": self.source, "origin": self.origin}
+        # lang goes along even when it was negotiated, so the form is posted, stored and
+        # thanked in the language it was shown in.
+        pairs = {
+            "partner": self.partner_key,
+            "source": self.source,
+            "origin": self.origin,
+            "lang": self.lang,
+        }
         return {name: value for name, value in pairs.items() if value}

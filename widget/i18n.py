@@ -1,17 +1,93 @@
 """Choose the language of each response and format numbers and dates for it."""
 
-from flask import request
-from flask_babel import Babel
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from flask import current_app, g, has_request_context, request
+from flask_babel import Babel, get_locale, refresh
 
 babel = Babel()
-SUPPORTED = ("en",)
+SOURCE_LANGUAGE = "en"  # the language templates and code are written in: it needs no catalog
+
+
+def tag_of(locale):
+    """Return the BCP 47 tag of a Babel locale (es, pt-BR)."""
+    return str(locale).replace("_", "-")
+
+
+def ui_languages():
+    """Return the languages the interface speaks: English, then each compiled catalog's."""
+    return current_app.extensions["widget.languages"]
+
+
+def language_name(tag):
+    """Return a language's name in that language, capitalized (English, Español)."""
+    try:
+        name = Locale.parse(tag, sep="-").get_display_name(tag.replace("-", "_")) or tag
+    except (ValueError, UnknownLocaleError):
+        name = tag
+    return name[:1].upper() + name[1:]
+
+
+def match(requested, offered):
+    """Return the offered tag that a requested tag names, exactly or by its first subtag."""
+    requested = requested.replace("_", "-").lower()
+    by_lower = {tag.lower(): tag for tag in offered}
+    return by_lower.get(requested) or by_lower.get(requested.split("-")[0])
+
+
+def choose_language(offered=None):
+    """Pick among offered languages: the `lang` argument, then Accept-Language, then the first."""
+    offered = list(offered or ui_languages())
+    chosen = match(request.args.get("lang", ""), offered)
+    if chosen:
+        return chosen
+    g.language_negotiated = True  # the answer depends on a header: caches must know
+    # best_match also finds "es" for "es-MX"; "*" matches the first offered, the default.
+    return request.accept_languages.best_match(offered) or offered[0]
+
+
+def use_language(tag):
+    """Show this request in the language tag, even if Babel already picked one."""
+    g.language = tag
+    refresh()
+    return tag
 
 
 def select_locale():
-    """Pick the signer's language among the supported ones."""
-    return request.accept_languages.best_match(SUPPORTED) or SUPPORTED[0]
+    """Return the locale for Flask-Babel: the one chosen, a negotiated one, or English."""
+    # Commands (a snippet printed by the CLI) have no request to negotiate with.
+    tag = g.get("language") or (choose_language() if has_request_context() else None)
+    try:
+        return str(Locale.parse(tag or SOURCE_LANGUAGE, sep="-"))
+    except (ValueError, UnknownLocaleError):  # a language stored before tags were checked
+        return SOURCE_LANGUAGE
+
+
+def page_language():
+    """Return the tag for <html lang>: the language this response speaks."""
+    return tag_of(get_locale())
+
+
+def vary_on_language(response):
+    """Tell caches that a negotiated page depends on Accept-Language."""
+    if g.get("language_negotiated"):
+        response.vary.add("Accept-Language")
+    return response
 
 
 def init_app(app):
-    """Bind Flask-Babel to the app."""
-    babel.init_app(app, locale_selector=select_locale)
+    """Bind Flask-Babel and list the languages whose catalogs are compiled."""
+    babel.init_app(app, default_locale=SOURCE_LANGUAGE, locale_selector=select_locale)
+    with app.app_context():
+        # A catalog counts once compiled (.mo): without it Spanish would render in English
+        # under <html lang="es">, so an uncompiled language is simply not offered.
+        tags = {tag_of(locale) for locale in babel.list_translations()} - {SOURCE_LANGUAGE}
+        directories = app.extensions["babel"].translation_directories
+    for directory in map(Path, directories):
+        for po in directory.glob("*/LC_MESSAGES/*.po"):
+            if not po.with_suffix(".mo").exists():
+                app.logger.warning("%s is not compiled: run pybabel compile -d %s", po, directory)
+    app.extensions["widget.languages"] = (SOURCE_LANGUAGE, *sorted(tags))
+    app.after_request(vary_on_language)
+    app.jinja_env.globals.update(page_language=page_language, language_name=language_name)

@@ -113,3 +113,28 @@ def m002_partner_totals_view(db):
         GROUP BY p.slug, pa.slug, s.source
         """
     )
+
+
+@migrations()
+def m003_petition_translations(db):
+    """Create petition_translations: a petition's text in another language, one row each."""
+    execute_statements(
+        db,
+        """
+        CREATE TABLE petition_translations (
+            id INTEGER PRIMARY KEY,
+            petition_id INTEGER NOT NULL REFERENCES petitions(id),
+            lang TEXT NOT NULL,
+            title TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            statement TEXT NOT NULL DEFAULT '',
+            body_md TEXT NOT NULL DEFAULT '',
+            body_html TEXT NOT NULL DEFAULT '',
+            optin_text TEXT NOT NULL DEFAULT '',
+            thanks_text TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (petition_id, lang)
+        );
+        """,
+    )

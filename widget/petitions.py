@@ -1,4 +1,4 @@
-"""Store petitions: look them up, create or update them from files, list them."""
+"""Store petitions: look them up, create or update them (and translations) from files, list them."""
 
 from pathlib import Path
 
@@ -23,6 +23,16 @@ STORED_KEYS = (
     "thanks_text",
     "goal",
     "status",
+)
+# What a translation replaces; a field it leaves empty shows the main file's text.
+TRANSLATED_KEYS = (
+    "title",
+    "target",
+    "statement",
+    "body_md",
+    "body_html",
+    "optin_text",
+    "thanks_text",
 )
 
 
@@ -55,43 +65,94 @@ def save_petition(db, data):
     return cursor.lastrowid
 
 
+def save_translation(db, data):
+    """Create or update a petition's translation inside the caller's transaction."""
+    row = db.execute("SELECT id, lang FROM petitions WHERE slug = ?", [data["slug"]]).fetchone()
+    if row is None:
+        raise PetitionFileError(f"no petition {data['slug']!r} to translate: load its file first")
+    if row[1] == data["lang"]:
+        raise PetitionFileError(f"petition {data['slug']!r} is already in {data['lang']!r}")
+    values = {key: data.get(key, "") for key in TRANSLATED_KEYS}
+    now = utc_now()
+    values.update(petition_id=row[0], lang=data["lang"], created_at=now, updated_at=now)
+    db.execute(
+        "INSERT INTO petition_translations (petition_id, lang, title, target, statement,"
+        " body_md, body_html, optin_text, thanks_text, created_at, updated_at)"
+        " VALUES (:petition_id, :lang, :title, :target, :statement, :body_md, :body_html,"
+        " :optin_text, :thanks_text, :created_at, :updated_at)"
+        " ON CONFLICT (petition_id, lang) DO UPDATE SET title = :title, target = :target,"
+        " statement = :statement, body_md = :body_md, body_html = :body_html,"
+        " optin_text = :optin_text, thanks_text = :thanks_text, updated_at = :updated_at",
+        values,
+    )
+
+
+def with_translations(paths):
+    """Return the files to load: those given and each main file's translations, mains first."""
+    found = {}
+    for path in map(Path, paths):
+        found.setdefault(path.resolve(), path)
+        if "." not in path.name.removesuffix(".md"):
+            for sibling in sorted(path.parent.glob(f"{path.name.removesuffix('.md')}.*.md")):
+                found.setdefault(sibling.resolve(), sibling)
+    # A translation needs its petition stored first.
+    return sorted(found.values(), key=lambda path: "." in path.name.removesuffix(".md"))
+
+
 def shipped_petition_files():
-    """List the petition files in PETITIONS_DIR (not their translations)."""
-    folder = Path(current_app.config["PETITIONS_DIR"])
-    return sorted(p for p in folder.glob("*.md") if "." not in p.stem)
+    """List the petition files in PETITIONS_DIR, translations after the files they translate."""
+    return with_translations(sorted(Path(current_app.config["PETITIONS_DIR"]).glob("*.md")))
+
+
+def save_parsed(db, data):
+    """Store a parsed petition file or translation; return what was stored, for a message."""
+    if data["translation"]:
+        existed = db.execute(
+            "SELECT 1 FROM petition_translations t JOIN petitions p ON p.id = t.petition_id"
+            " WHERE p.slug = ? AND t.lang = ?",
+            [data["slug"], data["lang"]],
+        ).fetchone()
+        save_translation(db, data)
+        return f"{'Updated' if existed else 'Created'} translation {data['slug']} ({data['lang']})"
+    existed = get_petition(data["slug"]) is not None
+    save_petition(db, data)
+    return f"{'Updated' if existed else 'Created'} petition {data['slug']}"
 
 
 def load_shipped_petitions(db):
     """Load every shipped petition file into the database (inside the caller's transaction)."""
     for path in shipped_petition_files():
-        save_petition(db, read_petition_file(path))
+        save_parsed(db, read_petition_file(path))
 
 
 @petition_cli.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def load_command(files):
-    """Create or update petitions by slug from Markdown files with TOML front matter."""
+    """Create or update petitions by slug from files; a main file brings its translations."""
+    db = get_db()
     try:
-        parsed = [read_petition_file(path) for path in files]
+        parsed = [read_petition_file(path) for path in with_translations(files)]
+        with write_transaction(db):
+            messages = [save_parsed(db, data) for data in parsed]
     except PetitionFileError as error:
         raise click.ClickException(str(error)) from None
-    db = get_db()
-    with write_transaction(db):
-        for data in parsed:
-            existed = get_petition(data["slug"]) is not None
-            save_petition(db, data)
-            click.echo(f"{'Updated' if existed else 'Created'} petition {data['slug']}")
+    click.echo("\n".join(messages))
 
 
 @petition_cli.command("list")
 def list_command():
-    """Print each petition's slug, count, goal, status and title, then its partners and sources."""
+    """Print each petition's slug, count, goal, status, languages and title, then its partners."""
     db = get_db()
-    click.echo(f"{'slug':<32} {'count':>7} {'goal':>7} {'status':<7} title")
-    for row in db.query("SELECT * FROM petitions ORDER BY id"):
+    rows = db.query(
+        "SELECT p.*, p.lang || coalesce(',' || (SELECT group_concat(lang, ',') FROM"
+        " (SELECT lang FROM petition_translations WHERE petition_id = p.id ORDER BY lang)),"
+        " '') AS languages FROM petitions p ORDER BY id"
+    )
+    click.echo(f"{'slug':<32} {'count':>7} {'goal':>7} {'status':<7} {'langs':<8} title")
+    for row in list(rows):
         click.echo(
             f"{row['slug']:<32} {row['signature_count']:>7} {row['goal']:>7} "
-            f"{row['status']:<7} {row['title']}"
+            f"{row['status']:<7} {row['languages']:<8} {row['title']}"
         )
         totals = db.query(
             "SELECT * FROM partner_totals WHERE petition = ? ORDER BY partner, source",

@@ -3,6 +3,8 @@
 from flask import Blueprint, current_app, jsonify, render_template
 
 from .db import get_db
+from .i18n import choose_language, use_language
+from .localized import shown_in
 from .petitions import get_petition_or_404
 
 bp = Blueprint("public", __name__)
@@ -11,10 +13,11 @@ bp = Blueprint("public", __name__)
 @bp.get("/")
 def index():
     """List the open petitions with their counts and links."""
+    lang = use_language(choose_language())
     petitions = get_db().query(
         "SELECT * FROM petitions WHERE status = 'open' ORDER BY created_at DESC, id DESC"
     )
-    return render_template("index.html", petitions=list(petitions))
+    return render_template("index.html", petitions=shown_in(petitions, lang))
 
 
 @bp.get("/p/<slug>/count.json")

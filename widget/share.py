@@ -1,45 +1,52 @@
 """Show a petition's embed codes, ready to copy, with a live preview."""
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext
 from markupsafe import escape
 
-from .petitions import get_petition_or_404
+from .context import SignContext
+from .localized import get_shown_petition_or_404
 
 bp = Blueprint("share", __name__)
 
 
-def snippet(petition, key="", base=None):
-    """Return the snippet a partner pastes, built from PUBLIC_URL."""
+def snippet(petition, key="", lang="", base=None):
+    """Return the snippet a partner pastes, built from PUBLIC_URL (lang: the embed's language)."""
     base = (base or current_app.config["PUBLIC_URL"]).rstrip("/")
     partner = f' data-partner="{escape(key)}"' if key else ""
+    language = f' data-lang="{escape(lang)}"' if lang else ""
+    link_text = escape(gettext("Sign: %(title)s", title=petition["title"]))
     return (
-        f'<a class="petition-widget" href="{base}/p/{petition["slug"]}"{partner}>'
-        f"Sign: {escape(petition['title'])}</a>\n"
+        f'<a class="petition-widget" href="{base}/p/{petition["slug"]}"{partner}{language}>'
+        f"{link_text}</a>\n"
         f'<script async src="{base}/static/embed.js"></script>'
     )
 
 
-def iframe_snippet(petition, key="", base=None):
+def iframe_snippet(petition, key="", lang=""):
     """Return the plain iframe variant, for sites that strip scripts."""
-    base = (base or current_app.config["PUBLIC_URL"]).rstrip("/")
-    query = f"?partner={escape(key)}" if key else ""
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    query = "&".join(f"{k}={escape(v)}" for k, v in [("partner", key), ("lang", lang)] if v)
+    src = f"{base}/p/{petition['slug']}/embed" + (f"?{query}" if query else "")
     return (
-        f'<iframe src="{base}/p/{petition["slug"]}/embed{query}" '
-        f'title="{escape(petition["title"])}" '
-        'style="width:100%;max-width:40rem;height:900px;border:0" loading="lazy"></iframe>'
+        f'<iframe src="{src}" title="{escape(petition["title"])}"'
+        ' style="width:100%;max-width:40rem;height:900px;border:0" loading="lazy"></iframe>'
     )
 
 
 @bp.get("/p/<slug>/share")
 def share(slug):
     """Show the embed codes for this petition and the widget as a partner page shows it."""
-    petition = get_petition_or_404(slug)
+    petition = get_shown_petition_or_404(slug)
+    # By default the embed follows each visitor's browser; a language chosen here pins it.
+    lang = petition["lang"] if "lang" in request.args else ""
     return render_template(
         "share.html",
         petition=petition,
-        snippet=snippet(petition),
-        iframe_snippet=iframe_snippet(petition),
+        context=SignContext(lang=lang),
+        snippet=snippet(petition, lang=lang),
+        iframe_snippet=iframe_snippet(petition, lang=lang),
         # The preview runs the real snippet against the host serving this page, so it
         # works (and passes our CSP) even where PUBLIC_URL names another host.
-        preview=snippet(petition, base=request.host_url),
+        preview=snippet(petition, lang=lang, base=request.host_url),
     )

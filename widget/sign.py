@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from .context import SignContext
 from .forms import SignForm
 from .headers import embeddable
-from .petitions import get_petition_or_404
+from .localized import get_shown_petition_or_404
 from .signing import record_signature
 from .tokens import FormTokenError
 
@@ -38,7 +38,7 @@ def load_context(petition):
 
 def sign_or_show(slug, template, thanks_endpoint):
     """Render the petition's form, or record a valid signature and redirect to thanks."""
-    petition = get_petition_or_404(slug)
+    petition = get_shown_petition_or_404(slug)
     context = load_context(petition)
     if petition["status"] != "open":
         status = 409 if request.method == "POST" else 200
@@ -77,7 +77,7 @@ def embed(slug):
 @bp.get("/p/<slug>/thanks")
 def thanks(slug):
     """Thank a signer on the full page."""
-    petition = get_petition_or_404(slug)
+    petition = get_shown_petition_or_404(slug)
     context = load_context(petition)
     return render_template("thanks.html", petition=petition, context=context, embed=False)
 
@@ -86,6 +86,6 @@ def thanks(slug):
 @embeddable
 def embed_thanks(slug):
     """Thank a signer inside the partner's frame."""
-    petition = get_petition_or_404(slug)
+    petition = get_shown_petition_or_404(slug)
     context = load_context(petition)
     return render_template("thanks.html", petition=petition, context=context, embed=True)

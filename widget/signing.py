@@ -5,6 +5,7 @@ import hmac
 import itertools
 
 from flask import current_app, request
+from flask_babel import gettext
 
 from .db import get_db, utc_now, write_transaction
 from .tokens import FormTokenError
@@ -29,11 +30,16 @@ def hash_ip(address):
     return hmac.new(key, (address or "").encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def partner_optin_text(partner):
+    """Return the wording beside a partner's opt-in box: its own, or ours in the page's language."""
+    return partner["optin_text"] or gettext("I want to hear from %(name)s.", name=partner["name"])
+
+
 def consent_text(petition, partner):
     """Return the opt-in wording shown to the signer, organization first then partner."""
     lines = [petition["optin_text"]]
     if partner:
-        lines.append(partner["optin_text"])
+        lines.append(partner_optin_text(partner))
     return "\n".join(line for line in lines if line)
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from .headers import csp_nonce
+from .signing import partner_optin_text
 
 TOKEN_MESSAGES = {
     "form-forged": _l("We could not verify this form. Please check your details and sign again."),
@@ -20,4 +21,9 @@ TOKEN_MESSAGES = {
 def init_app(app):
     """Register the template globals, reading the stylesheet once."""
     css = (Path(app.static_folder) / "widget.css").read_text(encoding="utf-8")
-    app.jinja_env.globals.update(csp_nonce=csp_nonce, inline_css=css, token_messages=TOKEN_MESSAGES)
+    app.jinja_env.globals.update(
+        csp_nonce=csp_nonce,
+        inline_css=css,
+        token_messages=TOKEN_MESSAGES,
+        partner_optin_text=partner_optin_text,
+    )
