@@ -171,3 +171,23 @@ def test_an_unreachable_limit_storage_never_stops_signing(tmp_path, caplog):
     # Limits fall back to memory: the first signs, the next are limited, nothing is a 500.
     assert statuses == [303, 429, 429]
     assert "falling back to in-memory storage" in caplog.text
+
+
+def test_limits_can_be_turned_off(tmp_path):
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE": str(tmp_path / "off.db"),
+            "MIN_FILL_SECONDS": 0,
+            "RATELIMIT_ENABLED": False,
+            "SIGN_RATE_LIMITS": "1 per minute",
+        }
+    )
+    client = app.test_client()
+    try:
+        statuses = [
+            sign_through(client, EMBED, email=f"o{n}@example.org").status_code for n in range(3)
+        ]
+    finally:
+        close_thread_databases()
+    assert statuses == [303, 303, 303]
