@@ -29,6 +29,13 @@ def catalogs(tmp_path_factory):
     return folder
 
 
+# What every browser sends; without them a signature is stored as suspect (widget/abuse.py).
+BROWSER_HEADERS = {
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    "Accept-Language": "en-US,en;q=0.5",
+}
+
+
 @pytest.fixture
 def app(tmp_path, catalogs):
     """Return an app on its own database file, with the minimum fill time off."""
@@ -47,8 +54,12 @@ def app(tmp_path, catalogs):
 
 @pytest.fixture
 def client(app):
-    """Return a test client that speaks real HTTP semantics to the app."""
-    return app.test_client()
+    """Return a test client that speaks real HTTP semantics to the app, like a browser."""
+    client = app.test_client()
+    client.environ_base.update(
+        {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in BROWSER_HEADERS.items()}
+    )
+    return client
 
 
 @pytest.fixture
@@ -121,23 +132,27 @@ def form_token(response):
     return match.group(1)
 
 
+def sign_through(client, url, query="", headers=None, environ=None, **fields):
+    """Load a form with client like a browser and post it back; return the post's response."""
+    page = client.get(url + query, headers=headers or {}, environ_base=environ or {})
+    data = {
+        "first_name": "Ana",
+        "last_name": "García",
+        "email": "ana@example.org",
+        "postal_code": "60608",
+        "csrf_token": form_token(page),
+        **fields,
+    }
+    data = {key: value for key, value in data.items() if value is not None}
+    return client.post(url + query, data=data, headers=headers or {}, environ_base=environ or {})
+
+
 @pytest.fixture
 def sign(client):
     """Return a function that loads a form like a browser and posts it back."""
 
-    def sign(slug=SLUG, url=None, query="", headers=None, **fields):
-        url = url or f"/p/{slug}"
-        page = client.get(url + query)
-        data = {
-            "first_name": "Ana",
-            "last_name": "García",
-            "email": "ana@example.org",
-            "postal_code": "60608",
-            "csrf_token": form_token(page),
-            **fields,
-        }
-        data = {key: value for key, value in data.items() if value is not None}
-        return client.post(url + query, data=data, headers=headers or {})
+    def sign(slug=SLUG, url=None, query="", headers=None, environ=None, **fields):
+        return sign_through(client, url or f"/p/{slug}", query, headers, environ, **fields)
 
     return sign
 

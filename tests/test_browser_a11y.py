@@ -82,3 +82,18 @@ def test_the_scan_does_catch_violations(partner_site, axe_page):
     found = " ".join(serious_violations(axe_page))
     assert "color-contrast" in found
     assert "label" in found
+
+
+def test_rate_limit_page_has_no_serious_violations(live_app, axe_page):
+    app, base = live_app
+    app.config["SIGN_RATE_LIMITS"] = "1 per minute"
+    for email in ("one@example.org", "two@example.org"):
+        axe_page.goto(f"{base}/p/{SLUG}/embed")
+        axe_page.get_by_label("First name", exact=True).fill("Sam")
+        axe_page.get_by_label("Last name", exact=True).fill("Lee")
+        axe_page.get_by_label("Email", exact=True).fill(email)
+        axe_page.get_by_label("ZIP or postal code").fill("60608")
+        axe_page.get_by_role("button", name="Sign the petition").click()
+        axe_page.wait_for_load_state()
+    axe_page.get_by_text("Many people are signing right now").wait_for()
+    assert serious_violations(axe_page) == []

@@ -238,3 +238,26 @@ def test_share_page_shows_copyable_snippets_and_a_live_preview(live_app, browser
     frame.get_by_role("button", name="Sign the petition").wait_for()
     page.get_by_role("button", name="Copy the snippet").click()
     page.get_by_role("status").get_by_text("Copied.").wait_for()
+
+
+def test_rate_limited_signer_sees_a_friendly_page_sized_inside_the_frame(
+    live_app, partner_site, browser_page
+):
+    app, base = live_app
+    app.config["SIGN_RATE_LIMITS"] = "1 per minute"
+    snippet, _key = add_partner(app)
+    page = browser_page
+    page.goto(partner_site("/busy", partner_html(snippet)))
+    fill_and_sign(widget_frame(page), "first@example.org")
+    page.goto(partner_site("/busy", partner_html(snippet)))  # a second signer, same address
+    frame = widget_frame(page)
+    frame.get_by_label("First name", exact=True).fill("Second")
+    frame.get_by_label("Last name", exact=True).fill("Person")
+    frame.get_by_label("Email", exact=True).fill("second@example.org")
+    frame.get_by_label("ZIP or postal code").fill("60608")
+    frame.get_by_role("button", name="Sign the petition").click()
+    frame = widget_frame(page)
+    frame.get_by_text("Many people are signing right now").wait_for()
+    assert "You can try again in" in frame.inner_text("main")
+    assert_fits_without_scrollbar(page)
+    assert [row["email"] for row in signatures(app)] == ["first@example.org"]

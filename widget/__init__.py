@@ -33,11 +33,13 @@ def create_app(test_config=None):
         app.config["SECRET_KEY"] = stored_secret_key(Path(app.instance_path) / "secret_key")
 
     from . import (
+        backup,
         db,
         errors,
         export,
         headers,
         i18n,
+        limits,
         partner_exports,
         partners,
         petitions,
@@ -50,11 +52,13 @@ def create_app(test_config=None):
     db.init_app(app)
     headers.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     app.cli.add_command(petitions.petition_cli)
     app.cli.add_command(export.export_command)
     app.cli.add_command(partners.partner_cli)
+    app.cli.add_command(backup.backup_command)
     app.register_blueprint(public.bp)
     app.register_blueprint(sign.bp)
     app.register_blueprint(share.bp)

@@ -13,6 +13,8 @@ from .tokens import SignedFormCSRF
 # Bidirectional overrides can disguise a name in an export; other format characters
 # (zero-width joiners, soft hyphens) are legitimate in many scripts and are kept.
 _BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# U+FFFD is what a decoder leaves of invalid bytes: nobody types it.
+_REFUSED = _BIDI_CONTROLS | {"\ufffd"}
 
 
 def clean_text(value):
@@ -21,9 +23,9 @@ def clean_text(value):
 
 
 def no_control_characters(form, field):
-    """Refuse control, surrogate, private-use and bidi-override characters."""
+    """Refuse control, surrogate, private-use, bidi-override and replacement characters."""
     for char in field.data or "":
-        if unicodedata.category(char) in {"Cc", "Cs", "Co"} or char in _BIDI_CONTROLS:
+        if unicodedata.category(char) in {"Cc", "Cs", "Co"} or char in _REFUSED:
             raise ValidationError(_l("Please remove the unusual characters."))
 
 
@@ -87,3 +89,6 @@ class SignForm(FlaskForm):
     )
     optin_org = BooleanField()
     optin_partner = BooleanField()
+    # The honeypot, named to tempt form-filling bots: hidden from people and assistive
+    # technology (see _macros.html), so only a bot fills it. Its value is never stored.
+    website = StringField(_l("Leave this field empty"), filters=[clean_text])

@@ -66,6 +66,35 @@ SETTINGS = [
         16 * 1024,
         "Largest request body accepted, in bytes; larger requests get a 413 page.",
     ),
+    Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "Reverse proxies in front of the service whose `X-Forwarded-For` and "
+        "`X-Forwarded-Proto` are believed; 0 trusts none, so clients cannot forge their address.",
+    ),
+    Setting(
+        "SIGN_RATE_LIMITS",
+        "100 per minute; 1000 per hour; 5000 per day",
+        "How many times one address (IPv6: one /64) may send the sign form, as flask-limiter "
+        "limits separated by `;`. Page views never count. Generous: schools and rallies share "
+        "one address.",
+    ),
+    Setting(
+        "RATELIMIT_ENABLED",
+        True,
+        "`False` turns the sign rate limits off.",
+    ),
+    Setting(
+        "RATELIMIT_STRATEGY",
+        "sliding-window-counter",
+        "flask-limiter strategy: `sliding-window-counter`, `moving-window` or `fixed-window`.",
+    ),
+    Setting(
+        "RATELIMIT_STORAGE_URI",
+        "memory://",
+        "Where rate limit counters live. `memory://` is per process: with several gunicorn "
+        "workers or hosts use Redis (`redis://127.0.0.1:6379/0`) so they share one budget.",
+    ),
 ]
 
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}

@@ -2,11 +2,13 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
+from .abuse import SUSPECT, automated_signals, check_post_body, log_problem, refuse
 from .context import SignContext
 from .forms import SignForm
 from .headers import embeddable
+from .limits import limit_signing
 from .localized import get_shown_petition_or_404
 from .signing import record_signature
 from .tokens import FormTokenError
@@ -36,19 +38,40 @@ def load_context(petition):
     return context
 
 
+def check_post():
+    """Refuse a post from another site or in a shape our form never sends."""
+    if not origin_allowed():
+        refuse(403, "foreign-origin")
+    check_post_body()
+
+
+def store(petition, form, context):
+    """Store a valid signature, flagged if it looks automated; a honeypot hit stores nothing."""
+    if form.website.data:
+        log_problem("honeypot")  # thanked like anyone, so the bot learns nothing
+        return
+    signals = automated_signals()
+    if signals:
+        log_problem("flagged-suspect", signals=",".join(signals))
+    status = SUSPECT if signals else "counted"
+    record_signature(petition, form, form.nonce, context, status=status)
+
+
 def sign_or_show(slug, template, thanks_endpoint):
     """Render the petition's form, or record a valid signature and redirect to thanks."""
     petition = get_shown_petition_or_404(slug)
     context = load_context(petition)
     if petition["status"] != "open":
+        if request.method == "POST":
+            log_problem("petition-closed")
         status = 409 if request.method == "POST" else 200
         return render_template(template, petition=petition, form=None, context=context), status
-    if request.method == "POST" and not origin_allowed():
-        abort(403)
+    if request.method == "POST":
+        check_post()
     form = SignForm(meta={"csrf_context": petition["id"]})
     if form.validate_on_submit():
         try:
-            record_signature(petition, form, form.nonce, context)
+            store(petition, form, context)
         except FormTokenError as problem:
             form.token_problem = str(problem)
         else:
@@ -56,12 +79,15 @@ def sign_or_show(slug, template, thanks_endpoint):
             return redirect(target, code=303)
     status = 200
     if request.method == "POST":
-        status = 400 if getattr(form, "token_problem", None) else 422
+        problem = getattr(form, "token_problem", None)
+        status = 400 if problem else 422
+        log_problem(problem or "invalid-fields", fields=",".join(sorted(form.errors)))
     html = render_template(template, petition=petition, form=form, context=context)
     return html, status
 
 
 @bp.route("/p/<slug>", methods=["GET", "POST"])
+@limit_signing
 def page(slug):
     """Show the full petition page with its form (also the no-JavaScript fallback)."""
     return sign_or_show(slug, "petition.html", "sign.thanks")
@@ -69,6 +95,7 @@ def page(slug):
 
 @bp.route("/p/<slug>/embed", methods=["GET", "POST"])
 @embeddable
+@limit_signing
 def embed(slug):
     """Show the compact form that partner pages frame."""
     return sign_or_show(slug, "embed.html", "sign.embed_thanks")

@@ -1,0 +1,57 @@
+"""Gunicorn settings for Petition Widget: `make serve`, or gunicorn --config gunicorn.conf.py.
+
+Command-line flags and GUNICORN_CMD_ARGS override these, e.g.
+GUNICORN_CMD_ARGS="--bind 0.0.0.0:8000 --workers 4" make serve.
+"""
+
+import os
+from pathlib import Path
+
+bind = ["127.0.0.1:8000"]  # behind a reverse proxy on the same host; see README "Deploying"
+# Threads in a few processes: SQLite has one writer anyway, and threads wait on it (and on
+# the network) without holding the GIL. With more than one worker, set RATELIMIT_STORAGE_URI
+# to Redis, or each worker keeps its own rate limit counters.
+workers = int(os.environ.get("WEB_CONCURRENCY", 2))
+worker_class = "gthread"
+threads = 8
+timeout = 30  # a worker silent this long is restarted
+graceful_timeout = 20  # on SIGTERM, finish requests in flight before exiting
+keepalive = 5
+# Load the app once in the master: create_app never opens the database (see pre_fork).
+preload_app = True
+if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's own advice, not a temp file we write
+    worker_tmp_dir = "/dev/shm"  # noqa: S108 - heartbeat files off the disk
+# No access log by default: it would record every signer's IP address. Errors go to stderr.
+errorlog = "-"
+loglevel = "info"
+# Gunicorn 25+ opens a control socket at one path per user, which two services (or test runs)
+# on one machine would fight over; nothing here uses it.
+control_socket_disable = True
+
+
+def open_database_files(database):
+    """Return the files of the database (and its WAL) that this process holds open."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():  # not Linux: nothing to check
+        return []
+    held = []
+    for fd in fds.iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed while listing
+            continue
+        if target.startswith(database):  # widget.db, widget.db-wal, widget.db-shm
+            held.append(target)
+    return held
+
+
+def pre_fork(server, worker):
+    """Refuse to fork a worker while the master holds the database open."""
+    # SQLite forbids carrying a connection across fork (its locks break and the file can be
+    # corrupted); workers open their own, lazily, after the fork.
+    if not server.cfg.preload_app:
+        return
+    database = os.path.realpath(server.app.wsgi().config["DATABASE"])
+    held = open_database_files(database)
+    if held:
+        raise RuntimeError(f"the master holds {', '.join(held)} open; refusing to fork")

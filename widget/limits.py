@@ -1,0 +1,74 @@
+"""Rate-limit signing per client address, and find that address behind trusted proxies."""
+
+import ipaddress
+import math
+import time
+
+from flask import current_app, request
+from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
+from werkzeug.exceptions import TooManyRequests
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .errors import render_error
+from .signing import hash_ip
+
+IPV6_PREFIX = 64  # one household, phone or server usually holds a whole /64
+FALLBACK_RETRY_AFTER = 60
+
+
+def client_network(address):
+    """Return the address a limit applies to: the IPv4 address or the IPv6 /64 around it."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or "unknown"
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network((ip, IPV6_PREFIX), strict=False))
+    return str(ip)
+
+
+def client_key():
+    """Return the limit key of this request: a keyed hash, so no address reaches the storage."""
+    return hash_ip(client_network(request.remote_addr))
+
+
+def sign_limits():
+    """Return the configured sign limits (read per request, so tests and settings can change)."""
+    return current_app.config["SIGN_RATE_LIMITS"]
+
+
+# Unbound here, bound in create_app. If the storage (Redis) fails, limit in memory rather than
+# refuse signatures: a signature matters more than an exact limit.
+limiter = Limiter(key_func=client_key, in_memory_fallback_enabled=True, swallow_errors=True)
+# One budget per address for every petition, full page and embed alike; page views are free.
+limit_signing = limiter.shared_limit(sign_limits, scope="sign", methods=["POST"])
+
+
+def retry_after():
+    """Return whole seconds until the breached limit lets this address sign again."""
+    try:
+        reset_at = limiter.current_limit.reset_at
+    except Exception:  # the storage went away between the check and this answer
+        return FALLBACK_RETRY_AFTER
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def too_many_requests(error):
+    """Answer a breached limit with the friendly page, saying when to try again."""
+    from .abuse import log_problem
+
+    log_problem("rate-limited")
+    # A plain TooManyRequests, so the page shows its friendly text rather than the limit.
+    return render_error(TooManyRequests(retry_after=retry_after()))
+
+
+def init_app(app):
+    """Trust the configured proxies, bind the limiter and its error page."""
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    limiter.init_app(app)
+    app.register_error_handler(RateLimitExceeded, too_many_requests)
