@@ -5,6 +5,6 @@
 # SECRET_KEY = "a long random string"  # default: generated once into instance/secret_key
 # PUBLIC_URL = "https://petitions.example.org"
 # DATABASE = "/var/lib/petition-widget/widget.db"
-# SQLITE_SYNCHRONOUS = "NORMAL"  # "FULL" also survives power loss, at about half the writes/s
+# SQLITE_SYNCHRONOUS = "NORMAL"  # "FULL" also survives power loss, at some cost in writes/s
 # RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/0"  # needed with several workers or hosts
 # TRUSTED_PROXIES = 1  # behind one reverse proxy (nginx, Caddy) that sets X-Forwarded-For
