@@ -261,3 +261,15 @@ def test_rate_limited_signer_sees_a_friendly_page_sized_inside_the_frame(
     assert "You can try again in" in frame.inner_text("main")
     assert_fits_without_scrollbar(page)
     assert [row["email"] for row in signatures(app)] == ["first@example.org"]
+
+
+def test_where_the_frame_is_refused_the_link_stays(live_app, partner_site, browser_page):
+    app, base = live_app
+    # The partner allows framing only on its own site, not on this page's origin.
+    snippet, _key = add_partner(app, "https://mijente.example")
+    page = browser_page
+    page.goto(partner_site("/elsewhere", partner_html(snippet)))
+    page.locator("iframe").wait_for(state="detached", timeout=15_000)
+    link = page.get_by_role("link", name=re.compile("^Sign: Tell the Chicago"))
+    assert link.is_visible()
+    assert link.get_attribute("href") == f"{base}/p/{SLUG}"
