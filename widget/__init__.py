@@ -32,10 +32,23 @@ def create_app(test_config=None):
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = stored_secret_key(Path(app.instance_path) / "secret_key")
 
-    from . import db, errors, export, headers, i18n, petitions, public, share, sign, templating
+    from . import (
+        caching,
+        db,
+        errors,
+        export,
+        headers,
+        i18n,
+        petitions,
+        public,
+        share,
+        sign,
+        templating,
+    )
 
     db.init_app(app)
     headers.init_app(app)
+    caching.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)

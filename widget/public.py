@@ -1,6 +1,6 @@
 """List petitions, publish counts, and answer health checks."""
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, request
 
 from .db import get_db
 from .petitions import get_petition_or_404
@@ -29,7 +29,9 @@ def count(slug):
     response.headers["Cache-Control"] = (
         f"public, max-age={max_age}, stale-while-revalidate={max_age * 6}"
     )
-    return response
+    # A cache revalidating an unchanged count gets a 304.
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/healthz")
