@@ -53,6 +53,7 @@ def test_unknown_petition_gets_a_friendly_404(client):
 def test_draft_petition_is_not_public(client, make_petition):
     make_petition(slug="secret", status="draft")
     assert client.get("/p/secret").status_code == 404
+    assert client.get("/p/secret/count.json").status_code == 404
 
 
 def test_count_json_is_cors_open_and_briefly_cacheable(client, sign):
