@@ -90,3 +90,12 @@ def test_a_cached_blank_form_follows_the_petition_and_partner(app, client, db, m
         key = partner_key({"slug": "mijente"})
     assert "Hear from Mijente." in client.get(f"{url}?partner={key}").get_data(as_text=True)
     assert "Hear from Mijente." not in client.get(url).get_data(as_text=True)
+
+
+def test_the_cached_progress_bar_follows_the_count(client, sign):
+    url = f"/p/{SLUG}/embed"
+    assert "0 signatures" in client.get(url).get_data(as_text=True)
+    sign()
+    page = client.get(url).get_data(as_text=True)
+    assert "1 signature " in page or "1 signature<" in page
+    assert "0 signatures" not in page
