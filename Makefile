@@ -43,6 +43,6 @@ lint: $(VENV)/.test-installed
 system-deps:
 	bash scripts/install-system-deps.sh
 
-## Run the benchmark (bench/run.py) and print its table.
+## Run the benchmark (bench/run.py) and print its table; e.g. BENCH_ARGS=--compare.
 bench: system-deps $(VENV)/.test-installed
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -53,6 +53,7 @@ def test_unknown_petition_gets_a_friendly_404(client):
 def test_draft_petition_is_not_public(client, make_petition):
     make_petition(slug="secret", status="draft")
     assert client.get("/p/secret").status_code == 404
+    assert client.get("/p/secret/count.json").status_code == 404
 
 
 def test_count_json_is_cors_open_and_briefly_cacheable(client, sign):
@@ -90,3 +91,12 @@ def test_share_page_escapes_the_title_in_its_snippets(client, make_petition):
     assert (
         "Sign: Say &amp;#34;no&amp;#34; to &amp;lt;b&amp;gt;this" in html
     )  # escaped twice: in a textarea
+
+
+def test_cached_blank_form_posts_back_to_each_request_own_url(client, db, sign):
+    # The blank form is cached; its action must still carry each page's own campaign context.
+    for source in ("first", "second"):
+        html = client.get(f"/p/{SLUG}/embed?source={source}").get_data(as_text=True)
+        assert f'action="/p/{SLUG}/embed?source={source}' in html
+    assert sign(url=f"/p/{SLUG}/embed", query="?source=second").status_code == 303
+    assert next(db.query("SELECT source FROM signatures"))["source"] == "second"

@@ -34,6 +34,7 @@ def create_app(test_config=None):
 
     from . import (
         backup,
+        caching,
         db,
         errors,
         export,
@@ -51,6 +52,7 @@ def create_app(test_config=None):
 
     db.init_app(app)
     headers.init_app(app)
+    caching.init_app(app)
     errors.init_app(app)
     limits.init_app(app)
     i18n.init_app(app)

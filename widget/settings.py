@@ -47,6 +47,12 @@ SETTINGS = [
         "`max-age` of `count.json`; browsers and proxies may reuse a count this long.",
     ),
     Setting(
+        "STATIC_CACHE_SECONDS",
+        3600,
+        "`max-age` of `/static/` files such as `embed.js`; an update reaches returning visitors "
+        "within this time.",
+    ),
+    Setting(
         "FRAME_ANCESTORS",
         "*",
         "Default `frame-ancestors` of embed routes: which sites may frame the widget.",

@@ -1,5 +1,6 @@
 """Sign and check the form token that replaces a cookie-based CSRF secret."""
 
+import functools
 import secrets
 import time
 
@@ -15,8 +16,13 @@ class FormTokenError(ValueError):
     """A token that must not be accepted; the message is shown to the signer."""
 
 
+@functools.lru_cache(maxsize=8)
+def _serializer_for(secret_key):
+    return URLSafeSerializer(secret_key, salt=FORM_SALT)
+
+
 def _serializer():
-    return URLSafeSerializer(current_app.secret_key, salt=FORM_SALT)
+    return _serializer_for(current_app.secret_key)
 
 
 def issue_token(petition_id, now=None):

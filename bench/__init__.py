@@ -1,0 +1,1 @@
+"""The benchmark: bench/run.py drives wrk against the widget and its bare baselines."""

@@ -1,0 +1,32 @@
+"""Tell browsers and proxies how long they may reuse each response, and how to check it."""
+
+from flask import current_app, request
+
+
+def set_cache_headers(response):
+    """Give static files a lifetime and validators; make pages with a form token revalidate."""
+    if request.endpoint == "static" and response.status_code in (200, 304):
+        # embed.js keeps one URL on partners' pages: reuse it for a while, then revalidate
+        # in the background (its ETag and Last-Modified make that a 304).
+        max_age = int(current_app.config["STATIC_CACHE_SECONDS"])
+        response.headers["Cache-Control"] = (
+            f"public, max-age={max_age}, stale-while-revalidate={max_age * 24}"
+        )
+    elif request.method == "POST":
+        # A form sent back with errors shows what the signer typed: keep it out of caches.
+        response.headers["Cache-Control"] = "no-store"
+    elif response.mimetype == "text/html" and "Cache-Control" not in response.headers:
+        # Every render carries a fresh one-time form token and CSP nonce, so the ETag (a hash
+        # of this very render) never matches a later one: a revalidation always gets a fresh
+        # form, and there is no point checking If-None-Match. No Last-Modified: an
+        # If-Modified-Since match would answer 304 and hand back a token that may be spent.
+        # A browser may still keep the page for its back button.
+        response.headers["Cache-Control"] = "private, no-cache"
+        if response.status_code == 200:
+            response.add_etag()
+    return response
+
+
+def init_app(app):
+    """Register the caching hook."""
+    app.after_request(set_cache_headers)
