@@ -53,3 +53,10 @@ def test_inline_style_carries_the_response_nonce(client):
     response = client.get(f"/p/{SLUG}/embed")
     nonce = response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     assert f'<style nonce="{nonce}">' in response.get_data(as_text=True)
+
+
+def test_sessions_are_off_so_no_code_can_set_a_cookie(app):
+    from flask import session
+
+    with app.test_request_context("/"), pytest.raises(RuntimeError):
+        session["anything"] = 1

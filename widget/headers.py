@@ -3,6 +3,7 @@
 import secrets
 
 from flask import current_app, g, request
+from flask.sessions import SessionInterface
 
 
 def embeddable(view):
@@ -44,6 +45,18 @@ def set_security_headers(response):
     return response
 
 
+class NoSessions(SessionInterface):
+    """Keep no session at all: the widget works without cookies (DESIGN.md)."""
+
+    def open_session(self, app, request):
+        return None  # Flask then uses a NullSession, which refuses to be written to
+
+    def save_session(self, app, session, response):
+        pass
+
+
 def init_app(app):
-    """Register the header hook."""
+    """Register the header hook and turn sessions off."""
+    # Reading the session cookie costs every request a little, and nothing here needs it.
+    app.session_interface = NoSessions()
     app.after_request(set_security_headers)
