@@ -37,19 +37,29 @@ BROWSER_HEADERS = {
 
 
 @pytest.fixture
-def app(tmp_path, catalogs):
-    """Return an app on its own database file, with the minimum fill time off."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "DATABASE": str(tmp_path / "widget.db"),
-            "MIN_FILL_SECONDS": 0,
-            "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
-        }
-    )
-    yield app
+def make_app(tmp_path, catalogs):
+    """Return a function that creates an app on this test's database, with settings changed."""
+
+    def make(**settings):
+        return create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test-secret-key",
+                "DATABASE": str(tmp_path / "widget.db"),
+                "MIN_FILL_SECONDS": 0,
+                "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
+                **settings,
+            }
+        )
+
+    yield make
     close_thread_databases()
+
+
+@pytest.fixture
+def app(make_app):
+    """Return an app on its own database file, with the minimum fill time off."""
+    return make_app()
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ import re
 import pytest
 from conftest import SLUG, sign_through, table_counts
 
-from widget import create_app
-from widget.db import close_thread_databases, get_db
+from widget.db import get_db
 from widget.limits import client_network
 
 EMBED = f"/p/{SLUG}/embed"
@@ -114,22 +113,12 @@ def test_forged_x_forwarded_for_is_ignored_without_trusted_proxies(limited, sign
 
 
 @pytest.fixture
-def proxied(tmp_path):
+def proxied(make_app):
     """Return a client of an app behind one trusted proxy, limited to 2 signatures a minute."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "DATABASE": str(tmp_path / "proxied.db"),
-            "MIN_FILL_SECONDS": 0,
-            "TRUSTED_PROXIES": 1,
-            "SIGN_RATE_LIMITS": "2 per minute",
-        }
-    )
+    app = make_app(TRUSTED_PROXIES=1, SIGN_RATE_LIMITS="2 per minute")
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    yield app, client
-    close_thread_databases()
+    return app, client
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_the_signer(proxied):
@@ -149,45 +138,25 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_signer(proxied):
     assert len(hashes) == 2
 
 
-def test_an_unreachable_limit_storage_never_stops_signing(tmp_path, caplog):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "DATABASE": str(tmp_path / "w.db"),
-            "MIN_FILL_SECONDS": 0,
-            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-            "SIGN_RATE_LIMITS": "1 per minute",
-        }
+def test_an_unreachable_limit_storage_never_stops_signing(make_app, caplog):
+    app = make_app(
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",  # nothing listens on port 1
+        SIGN_RATE_LIMITS="1 per minute",
     )
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    try:
-        statuses = [
-            sign_through(client, EMBED, email=f"r{n}@example.org").status_code for n in range(3)
-        ]
-    finally:
-        close_thread_databases()
+    statuses = [
+        sign_through(client, EMBED, email=f"r{n}@example.org").status_code for n in range(3)
+    ]
     # Limits fall back to memory: the first signs, the next are limited, nothing is a 500.
     assert statuses == [303, 429, 429]
     assert "falling back to in-memory storage" in caplog.text
 
 
-def test_limits_can_be_turned_off(tmp_path):
-    app = create_app(
-        {
-            "SECRET_KEY": "test-secret-key",
-            "DATABASE": str(tmp_path / "off.db"),
-            "MIN_FILL_SECONDS": 0,
-            "RATELIMIT_ENABLED": False,
-            "SIGN_RATE_LIMITS": "1 per minute",
-        }
-    )
+def test_limits_can_be_turned_off(make_app):
+    app = make_app(RATELIMIT_ENABLED=False, SIGN_RATE_LIMITS="1 per minute")
     client = app.test_client()
-    try:
-        statuses = [
-            sign_through(client, EMBED, email=f"o{n}@example.org").status_code for n in range(3)
-        ]
-    finally:
-        close_thread_databases()
+    statuses = [
+        sign_through(client, EMBED, email=f"o{n}@example.org").status_code for n in range(3)
+    ]
     assert statuses == [303, 303, 303]
