@@ -208,6 +208,8 @@ def test_keyboard_only_signing(live_app, partner_site, browser_page):
     frame = widget_frame(page)
     frame.get_by_label("First name", exact=True).wait_for()
     page.keyboard.press("Tab")  # from the page into the widget's first field
+    # Focus crosses into another site's frame (another process): wait until it has landed.
+    frame.wait_for_function("document.activeElement && document.activeElement.id === 'first_name'")
     for text in ("Kim", "Lee", "kim@example.org", "60601"):
         page.keyboard.type(text)
         page.keyboard.press("Tab")
