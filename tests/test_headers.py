@@ -60,3 +60,9 @@ def test_sessions_are_off_so_no_code_can_set_a_cookie(app):
 
     with app.test_request_context("/"), pytest.raises(RuntimeError):
         session["anything"] = 1
+
+
+def test_responses_without_inline_code_allow_none(client):
+    csp = client.get(f"/p/{SLUG}/count.json").headers["Content-Security-Policy"]
+    assert "nonce-" not in csp
+    assert "script-src 'self';" in csp

@@ -30,9 +30,11 @@ def frame_ancestors():
 def set_security_headers(response):
     """Add CSP, framing and referrer headers; never set a cookie."""
     ancestors = frame_ancestors() or "'none'"
-    nonce = csp_nonce()
+    # Only a page that rendered inline styles or scripts gets a nonce for them; JSON, files
+    # and redirects allow none (and skip making one).
+    inline = f" 'nonce-{g.csp_nonce}'" if "csp_nonce" in g else ""
     response.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; style-src 'self' 'nonce-{nonce}'; script-src 'self' 'nonce-{nonce}';"
+        f"default-src 'none'; style-src 'self'{inline}; script-src 'self'{inline};"
         " img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self';"
         f" base-uri 'none'; frame-ancestors {ancestors}"
     )
