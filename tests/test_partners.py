@@ -8,7 +8,8 @@ import time
 import pytest
 from conftest import SLUG, add_partner, table_counts
 
-from widget.partner_exports import _serializer as export_serializer
+from widget.keys import serializer
+from widget.partner_exports import EXPORT_SALT
 
 
 @pytest.fixture
@@ -166,10 +167,10 @@ def test_tampered_or_expired_export_link_is_refused(app, client, runner, db, par
     assert tampered.status_code == 404
     assert "not valid" in tampered.get_data(as_text=True)
     with app.app_context():
-        expired = export_serializer().dumps(["mijente", SLUG, int(time.time()) - 1])
+        expired = serializer(EXPORT_SALT).dumps(["mijente", SLUG, int(time.time()) - 1])
     assert client.get(f"/exports/{expired}.csv").status_code == 410
     with app.app_context():
-        other = export_serializer().dumps(["nobody", SLUG, int(time.time()) + 60])
+        other = serializer(EXPORT_SALT).dumps(["nobody", SLUG, int(time.time()) + 60])
     assert client.get(f"/exports/{other}.csv").status_code == 404
     before = table_counts(db)
     assert table_counts(db) == before

@@ -5,9 +5,10 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 
 from .export import export_csv
+from .keys import serializer
 from .partners import get_partner
 from .petitions import get_petition
 
@@ -15,14 +16,10 @@ EXPORT_SALT = "petition-widget.partner-export"
 bp = Blueprint("partner_exports", __name__)
 
 
-def _serializer():
-    return URLSafeSerializer(current_app.secret_key, salt=EXPORT_SALT)
-
-
 def export_link(partner, petition, days):
     """Return the public URL of a download that works for this many days."""
     expires = int(time.time()) + days * 86400
-    token = _serializer().dumps([partner["slug"], petition["slug"], expires])
+    token = serializer(EXPORT_SALT).dumps([partner["slug"], petition["slug"], expires])
     # Built from PUBLIC_URL, not url_for: the command runs outside any request.
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/exports/{token}.csv"
 
@@ -31,7 +28,7 @@ def export_link(partner, petition, days):
 def download(token):
     """Send the partner's opted-in signers as CSV, if the link is genuine and current."""
     try:
-        partner_slug, petition_slug, expires = _serializer().loads(token)
+        partner_slug, petition_slug, expires = serializer(EXPORT_SALT).loads(token)
     except (BadSignature, ValueError, TypeError):
         abort(404, _l("This download link is not valid. Please check it was copied whole."))
     if time.time() > expires:

@@ -1,19 +1,15 @@
 """Partner organizations: their records, their signed keys, and the partner commands."""
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 
 from .context import ORIGIN_RE
 from .db import get_db, utc_now, write_transaction
+from .keys import serializer
 
 PARTNER_SALT = "petition-widget.partner-key"
 partner_cli = AppGroup("partner", help="Add partners and print their snippets and export links.")
-
-
-def _serializer():
-    return URLSafeSerializer(current_app.secret_key, salt=PARTNER_SALT)
 
 
 def get_partner(slug):
@@ -23,7 +19,7 @@ def get_partner(slug):
 
 def partner_key(partner):
     """Return the signed key that names this partner in a snippet."""
-    return _serializer().dumps(partner["slug"])
+    return serializer(PARTNER_SALT).dumps(partner["slug"])
 
 
 def partner_from_key(key):
@@ -31,7 +27,7 @@ def partner_from_key(key):
     if not key or len(key) > 200:
         return None
     try:
-        slug = _serializer().loads(key)
+        slug = serializer(PARTNER_SALT).loads(key)
     except BadSignature:
         return None
     return get_partner(slug) if isinstance(slug, str) else None

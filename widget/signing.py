@@ -8,6 +8,7 @@ from flask import current_app, request
 from flask_babel import gettext
 
 from .db import get_db, utc_now, write_transaction
+from .keys import derived_key
 from .tokens import FormTokenError
 
 _signs = itertools.count()
@@ -26,7 +27,7 @@ ON CONFLICT (petition_id, email_key) DO NOTHING
 
 def hash_ip(address):
     """Return a keyed hash of an IP address, so the address itself is never stored."""
-    key = hashlib.sha256(b"petition-widget.ip-hash:" + current_app.secret_key.encode()).digest()
+    key = derived_key("petition-widget.ip-hash")
     return hmac.new(key, (address or "").encode(), hashlib.sha256).hexdigest()[:32]
 
 

@@ -1,13 +1,14 @@
 """Sign and check the form token that replaces a cookie-based CSRF secret."""
 
-import functools
 import secrets
 import time
 
 from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 from wtforms.csrf.core import CSRF
 from wtforms.validators import ValidationError
+
+from .keys import serializer
 
 FORM_SALT = "petition-widget.sign-form"
 
@@ -16,25 +17,16 @@ class FormTokenError(ValueError):
     """A token that must not be accepted; the message is shown to the signer."""
 
 
-@functools.lru_cache(maxsize=8)
-def _serializer_for(secret_key):
-    return URLSafeSerializer(secret_key, salt=FORM_SALT)
-
-
-def _serializer():
-    return _serializer_for(current_app.secret_key)
-
-
 def issue_token(petition_id, now=None):
     """Return a signed token naming the petition, a fresh nonce and the issue time (ms)."""
     issued_ms = int((time.time() if now is None else now) * 1000)
-    return _serializer().dumps([petition_id, secrets.token_urlsafe(12), issued_ms])
+    return serializer(FORM_SALT).dumps([petition_id, secrets.token_urlsafe(12), issued_ms])
 
 
 def check_token(token, petition_id, now=None):
     """Return the token's nonce, or raise FormTokenError saying why it is refused."""
     try:
-        token_petition, nonce, issued_ms = _serializer().loads(token or "")
+        token_petition, nonce, issued_ms = serializer(FORM_SALT).loads(token or "")
     except (BadSignature, ValueError, TypeError):
         raise FormTokenError("form-forged") from None
     if token_petition != petition_id:
