@@ -50,19 +50,19 @@ def get_petition_or_404(slug):
 
 
 def save_petition(db, data):
-    """Create or update a petition by slug inside the caller's transaction; return its id."""
+    """Create or update a petition by slug inside the caller's transaction; True if created."""
     values = {key: data[key] for key in STORED_KEYS if key in data}
     values["updated_at"] = utc_now()
     row = db.execute("SELECT id FROM petitions WHERE slug = ?", [data["slug"]]).fetchone()
     if row:
         assignments = ", ".join(f"{key} = :{key}" for key in values)
         db.execute(f"UPDATE petitions SET {assignments} WHERE id = :id", {**values, "id": row[0]})  # noqa: S608
-        return row[0]
+        return False
     values.update(slug=data["slug"], created_at=values["updated_at"])
     columns = ", ".join(values)
     placeholders = ", ".join(f":{key}" for key in values)
-    cursor = db.execute(f"INSERT INTO petitions ({columns}) VALUES ({placeholders})", values)  # noqa: S608
-    return cursor.lastrowid
+    db.execute(f"INSERT INTO petitions ({columns}) VALUES ({placeholders})", values)  # noqa: S608
+    return True
 
 
 def save_translation(db, data):
@@ -114,9 +114,8 @@ def save_parsed(db, data):
         ).fetchone()
         save_translation(db, data)
         return f"{'Updated' if existed else 'Created'} translation {data['slug']} ({data['lang']})"
-    existed = get_petition(data["slug"]) is not None
-    save_petition(db, data)
-    return f"{'Updated' if existed else 'Created'} petition {data['slug']}"
+    created = save_petition(db, data)
+    return f"{'Created' if created else 'Updated'} petition {data['slug']}"
 
 
 def load_shipped_petitions(db):
@@ -148,17 +147,16 @@ def list_command():
         " (SELECT lang FROM petition_translations WHERE petition_id = p.id ORDER BY lang)),"
         " '') AS languages FROM petitions p ORDER BY id"
     )
+    totals_by_petition = {}
+    for total in db.query("SELECT * FROM partner_totals ORDER BY petition, partner, source"):
+        totals_by_petition.setdefault(total["petition"], []).append(total)
     click.echo(f"{'slug':<32} {'count':>7} {'goal':>7} {'status':<7} {'langs':<8} title")
-    for row in list(rows):
+    for row in rows:
         click.echo(
             f"{row['slug']:<32} {row['signature_count']:>7} {row['goal']:>7} "
             f"{row['status']:<7} {row['languages']:<8} {row['title']}"
         )
-        totals = db.query(
-            "SELECT * FROM partner_totals WHERE petition = ? ORDER BY partner, source",
-            [row["slug"]],
-        )
-        for total in totals:
+        for total in totals_by_petition.get(row["slug"], []):
             via = f"partner {total['partner']}" if total["partner"] else "no partner"
             source = f", source {total['source']}" if total["source"] else ""
             click.echo(f"  {via}{source}: {total['signatures']}")
