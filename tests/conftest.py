@@ -62,14 +62,19 @@ def app(make_app):
     return make_app()
 
 
-@pytest.fixture
-def client(app):
-    """Return a test client that speaks real HTTP semantics to the app, like a browser."""
+def browser_client(app):
+    """Return a test client of app that sends a browser's headers."""
     client = app.test_client()
     client.environ_base.update(
         {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in BROWSER_HEADERS.items()}
     )
     return client
+
+
+@pytest.fixture
+def client(app):
+    """Return a test client that speaks real HTTP semantics to the app, like a browser."""
+    return browser_client(app)
 
 
 @pytest.fixture

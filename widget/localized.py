@@ -27,7 +27,7 @@ def get_shown_petition_or_404(slug):
         for row in rows
         if row["lang"] in ui_languages() and row["lang"] != petition["lang"]
     }
-    languages = [petition["lang"], *sorted(translations)]
+    languages = (petition["lang"], *sorted(translations))
     lang = use_language(choose_language(languages))
     return {**in_language(petition, translations.get(lang)), "languages": languages}
 

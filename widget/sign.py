@@ -1,5 +1,6 @@
 """Show a petition (full page or embed) and take signatures, Post/Redirect/Get."""
 
+import functools
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
@@ -11,6 +12,7 @@ from .headers import embeddable
 from .limits import limit_signing
 from .localized import get_shown_petition_or_404
 from .signing import record_signature
+from .templating import render_page
 from .tokens import FormTokenError
 
 bp = Blueprint("sign", __name__)
@@ -57,6 +59,11 @@ def store(petition, form, context):
     record_signature(petition, form, form.nonce, context, status=status)
 
 
+def sign_form(petition):
+    """Return the sign form for a petition, filled from the request if it was posted."""
+    return SignForm(meta={"csrf_context": petition["id"]})
+
+
 def sign_or_show(slug, template, thanks_endpoint):
     """Render the petition's form, or record a valid signature and redirect to thanks."""
     petition = get_shown_petition_or_404(slug)
@@ -66,9 +73,11 @@ def sign_or_show(slug, template, thanks_endpoint):
             log_problem("petition-closed")
         status = 409 if request.method == "POST" else 200
         return render_template(template, petition=petition, form=None, context=context), status
-    if request.method == "POST":
-        check_post()
-    form = SignForm(meta={"csrf_context": petition["id"]})
+    if request.method != "POST":  # GET or HEAD: a blank form, from the page cache
+        blank_form = functools.partial(sign_form, petition)
+        return render_page(template, petition, blank_form=blank_form, context=context)
+    check_post()
+    form = sign_form(petition)
     if form.validate_on_submit():
         try:
             store(petition, form, context)
@@ -77,13 +86,10 @@ def sign_or_show(slug, template, thanks_endpoint):
         else:
             target = url_for(thanks_endpoint, slug=slug, **context.query_args())
             return redirect(target, code=303)
-    status = 200
-    if request.method == "POST":
-        problem = getattr(form, "token_problem", None)
-        status = 400 if problem else 422
-        log_problem(problem or "invalid-fields", fields=",".join(sorted(form.errors)))
+    problem = getattr(form, "token_problem", None)
+    log_problem(problem or "invalid-fields", fields=",".join(sorted(form.errors)))
     html = render_template(template, petition=petition, form=form, context=context)
-    return html, status
+    return html, 400 if problem else 422
 
 
 @bp.route("/p/<slug>", methods=["GET", "POST"])
@@ -106,7 +112,7 @@ def thanks(slug):
     """Thank a signer on the full page."""
     petition = get_shown_petition_or_404(slug)
     context = load_context(petition)
-    return render_template("thanks.html", petition=petition, context=context, embed=False)
+    return render_page("thanks.html", petition, context=context, embed=False)
 
 
 @bp.get("/p/<slug>/embed/thanks")
@@ -115,4 +121,4 @@ def embed_thanks(slug):
     """Thank a signer inside the partner's frame."""
     petition = get_shown_petition_or_404(slug)
     context = load_context(petition)
-    return render_template("thanks.html", petition=petition, context=context, embed=True)
+    return render_page("thanks.html", petition, context=context, embed=True)

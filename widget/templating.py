@@ -1,14 +1,18 @@
-"""Give templates the helpers they share: CSP nonce, inline CSS, messages, the sign form."""
+"""Give templates their shared helpers, and serve repeated pages from a cache with slots."""
 
+import re
+import secrets
+from dataclasses import is_dataclass
 from pathlib import Path
 
-from flask import current_app, get_template_attribute, request
+from flask import current_app, g, get_template_attribute, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .headers import csp_nonce
 from .signing import partner_optin_text
+from .tokens import issue_token
 
 TOKEN_MESSAGES = {
     "form-forged": _l("We could not verify this form. Please check your details and sign again."),
@@ -20,48 +24,93 @@ TOKEN_MESSAGES = {
     "form-replayed": _l("This form was already sent. To sign again, please use this fresh form."),
 }
 
-
-SLOT = "\x00slot\x00"  # where the token goes; NUL never appears in rendered HTML
-MAX_BLANK_FORMS = 256
-_blank_forms = {}
-
-
-def render_sign_form(form, petition, context):
-    """Render the sign form; a blank one comes from a cache, with only its fresh token new."""
-    sign_form = get_template_attribute("_macros.html", "sign_form")
-    if form.is_submitted() or current_app.jinja_env.auto_reload:
-        return sign_form(form, petition, context)
-    # The macro shows nothing else of a blank form that can change: keep this key in step
-    # with it. Rendering it with WTForms is most of an embed page's time (pyinstrument).
-    partner = context.partner
-    key = (
-        petition["id"],
-        petition["optin_text"],
-        partner and (partner["id"], partner["name"], partner["optin_text"]),
-        str(get_locale()),
-        # The form posts back to its own URL, which carries who brought the signer.
-        request.endpoint,
-        tuple(sorted(context.query_args().items())),
-    )
-    token = form.csrf_token.current_token
-    html = _blank_forms.get(key)
-    if html is None:
-        html = str(sign_form(form, petition, context)).replace(token, SLOT)
-        if len(_blank_forms) >= MAX_BLANK_FORMS:
-            _blank_forms.clear()
-        _blank_forms[key] = html
-    # The macro's output was escaped when rendered; the token is URL-safe base64.
-    return Markup(html.replace(SLOT, token))  # noqa: S704
-
-
+# What changes between two renders of the same page: each is rendered as a marker, then
+# filled per request. The markers carry a secret of this process, so that no petition text,
+# partner name or query argument can pose as one.
+_MARK = secrets.token_hex(8)
+TOKEN_SLOT = f"\x00{_MARK}:token\x00"
+NONCE_SLOT = f"\x00{_MARK}:nonce\x00"
+PROGRESS_SLOT = f"\x00{_MARK}:progress\x00"
+SLOTS = re.compile(f"\x00{_MARK}:(token|nonce|progress)\x00")
+MAX_PAGES = 512
 MAX_PROGRESS = 1024
 _progress = {}
 
 
+def frozen(value):
+    """Return a hashable copy of a value made of dicts, lists, dataclasses and scalars."""
+    if is_dataclass(value):
+        value = vars(value)
+    if isinstance(value, dict):
+        return tuple((key, frozen(item)) for key, item in sorted(value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(map(frozen, value))
+    return value
+
+
+def page_key(template, petition, values):
+    """Return everything a cached page shows besides its slots, as a cache key."""
+    # The petition's text as it is now, so an edit shows at once (with no count: a slot).
+    shown = tuple(value for key, value in petition.items() if key != "signature_count")
+    # The endpoint and host: forms post back to their own URL, thank-you links are absolute.
+    where = (request.endpoint, request.scheme, request.host, request.script_root)
+    return (template, where, str(get_locale()), shown, frozen(values))
+
+
+def render_with_slots(template, petition, values):
+    """Render a page with markers for its slots; return its literal pieces and slot names."""
+    g.page_slots = True
+    g.csp_nonce = NONCE_SLOT
+    try:
+        html = render_template(template, petition=petition, **values)
+    finally:
+        del g.page_slots, g.csp_nonce
+    return SLOTS.split(html)
+
+
+def render_page(template, petition, blank_form=None, **values):
+    """Render a page once per content; per request fill in its token, nonce and count."""
+    # Building a form and rendering a template are most of a page's time (pyinstrument);
+    # between two signers only the one-time token, the CSP nonce and the count differ.
+    cacheable = not current_app.jinja_env.auto_reload  # auto_reload: templates being edited
+    pages = current_app.extensions["widget.pages"]
+    key = page_key(template, petition, {**values, "blank_form": bool(blank_form)})
+    pieces = pages.get(key) if cacheable else None
+    if pieces is None:
+        if blank_form:
+            values["form"] = blank_form()
+        if not cacheable:
+            return render_template(template, petition=petition, **values)
+        pieces = render_with_slots(template, petition, values)
+        if len(pages) >= MAX_PAGES:
+            pages.clear()
+        pages[key] = pieces
+    fill = {
+        "token": lambda: issue_token(petition["id"]),
+        "nonce": csp_nonce,
+        "progress": lambda: render_progress(petition),
+    }
+    filled = list(pieces)
+    for index in range(1, len(pieces), 2):
+        filled[index] = fill[pieces[index]]()
+    return "".join(filled)
+
+
+def render_sign_form(form, petition, context):
+    """Render the sign form; a blank one for the page cache with a slot for its token."""
+    html = get_template_attribute("_macros.html", "sign_form")(form, petition, context)
+    if g.get("page_slots"):
+        # The macro's output was escaped when rendered; the token is URL-safe base64.
+        return Markup(str(html).replace(form.csrf_token.current_token, TOKEN_SLOT))  # noqa: S704
+    return html
+
+
 def render_progress(petition):
     """Render the progress bar, once per count, goal and locale."""
-    # Between two signatures every page shows the same bar; this macro is a fifth of an
-    # embed page's time (pyinstrument), number formatting and plural rules mostly.
+    if g.get("page_slots"):
+        return Markup(PROGRESS_SLOT)  # noqa: S704 - a constant
+    # Between two signatures every page shows the same bar: number formatting and plural
+    # rules need not run again.
     key = (petition["slug"], petition["signature_count"], petition["goal"], str(get_locale()))
     html = _progress.get(key)
     if html is None:
@@ -73,8 +122,9 @@ def render_progress(petition):
 
 
 def init_app(app):
-    """Register the template globals, reading the stylesheet once."""
+    """Register the template globals, reading the stylesheet once; start the page cache."""
     css = (Path(app.static_folder) / "widget.css").read_text(encoding="utf-8")
+    app.extensions["widget.pages"] = {}
     app.jinja_env.globals.update(
         csp_nonce=csp_nonce,
         inline_css=css,
