@@ -5,6 +5,7 @@ from collections import defaultdict
 from math import floor
 
 import pytest
+from conftest import Clock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
@@ -21,22 +22,9 @@ from widget.limit_storage import LocalStorage
 START = 1_000_000.0  # a fake clock's first reading, in seconds
 
 
-class Clock:
-    """A clock that moves only when told, for a storage's `clock` attribute."""
-
-    def __init__(self, now=START):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return Clock(START)
 
 
 @pytest.fixture

@@ -1,12 +1,16 @@
 """Rate limits on signing: per address (IPv6 by /64), friendly 429, proxies trusted by setting."""
 
 import re
+import time
 
 import pytest
-from conftest import SLUG, sign_through, table_counts
+from conftest import SLUG, Clock, sign_through, table_counts
+from limits.storage import MemoryStorage
+from limits.strategies import STRATEGIES
 
 from widget.db import get_db
-from widget.limits import client_network
+from widget.limit_storage import LocalStorage
+from widget.limits import client_network, limiter
 
 EMBED = f"/p/{SLUG}/embed"
 
@@ -138,7 +142,16 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_signer(proxied):
     assert len(hashes) == 2
 
 
-def test_an_unreachable_limit_storage_never_stops_signing(make_app, caplog):
+@pytest.fixture
+def revive_limiter():
+    """Mark the limiter's storage alive again after the test, whatever it did."""
+    yield
+    # The limiter is module-wide and flask-limiter only revives a dead storage on a back-off
+    # schedule: without this, the next tests' apps would count in the fallback, not their own.
+    limiter._storage_dead = False
+
+
+def test_an_unreachable_limit_storage_never_stops_signing(make_app, caplog, revive_limiter):
     app = make_app(
         RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",  # nothing listens on port 1
         SIGN_RATE_LIMITS="1 per minute",
@@ -160,3 +173,35 @@ def test_limits_can_be_turned_off(make_app):
         sign_through(client, EMBED, email=f"o{n}@example.org").status_code for n in range(3)
     ]
     assert statuses == [303, 303, 303]
+
+
+def test_counters_live_in_the_local_storage_by_default(app):
+    assert app.config["RATELIMIT_STORAGE_URI"] == "local://"
+    assert isinstance(limiter.storage, LocalStorage)
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize(
+    ("uri", "storage"), [("local://", LocalStorage), ("memory://", MemoryStorage)]
+)
+def test_each_strategy_and_in_process_storage_limits_signing(make_app, strategy, uri, storage):
+    app = make_app(
+        RATELIMIT_STRATEGY=strategy, RATELIMIT_STORAGE_URI=uri, SIGN_RATE_LIMITS="2 per minute"
+    )
+    assert isinstance(limiter.storage, storage)
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    responses = [sign_through(client, EMBED, email=f"w{n}@example.org") for n in range(3)]
+    assert [response.status_code for response in responses] == [303, 303, 429]
+    assert 1 <= int(responses[-1].headers["Retry-After"]) <= 60
+    assert limiter.storage.reset() > 0  # the configured storage did the counting
+
+
+def test_an_address_signs_again_once_its_window_has_passed(limited, sign):
+    # At the start of a minute, so that the whole of it weighs on the next one.
+    limiter.storage.clock = clock = Clock(time.time() // 60 * 60)
+    assert [sign(email=f"t{n}@example.org").status_code for n in range(4)] == [303, 303, 303, 429]
+    clock.advance(60)  # the sliding window still holds all of the previous minute
+    assert sign(email="t4@example.org").status_code == 429
+    clock.advance(60)
+    assert sign(email="t5@example.org").status_code == 303

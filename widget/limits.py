@@ -10,6 +10,7 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import limit_storage  # noqa: F401 - registers local:// with limits before init_app
 from .errors import render_error
 from .signing import hash_ip
 
