@@ -13,10 +13,10 @@ from limits.storage.base import (
     TimestampedSlidingWindow,
 )
 
-# A bound on memory when a flood of distinct addresses arrives: about 300 bytes a key, so
-# ~150 MB a process at most. Past it the key that would expire soonest goes first: that only
-# ever lets one signer through early (never refuses anyone), and of all keys it is the one whose
-# loss lets anyone through least early. Signing keeps working either way.
+# A bound on memory when a flood of distinct addresses arrives: about 340 bytes a key (measured
+# with tracemalloc, 64-character keys), so ~170 MB a process at most. Past it the key that would
+# expire soonest goes first: that only ever lets one signer through early (never refuses anyone),
+# and of all keys it is the one whose loss lets anyone through least early.
 MAX_KEYS = 500_000
 
 
