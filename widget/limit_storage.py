@@ -50,21 +50,17 @@ class LocalStorage(
         return ValueError
 
     def _settle(self, deadline, key, cutoff):
-        """Drop key's entries due by cutoff, for a heap item just popped; say if one went."""
-        dropped = False
+        """Drop key's entries due by cutoff, for the heap item (deadline, key) just popped."""
         counter = self.counters.get(key)
         if counter is not None and counter[1] <= cutoff:
             del self.counters[key]
-            dropped = True
         window = self.windows.get(key)
         if window is not None and window[1] == deadline:  # its own item, not a stale one
             if window[0] <= cutoff:
                 del self.windows[key]
-                dropped = True
             else:  # hits came since it was queued: wait for the newest to expire
                 window[1] = window[0]
                 heapq.heappush(self.deadlines, (window[0], key))
-        return dropped
 
     def _expire(self, now):
         """Drop every entry whose deadline has passed: only the heap's top is looked at."""
