@@ -172,6 +172,19 @@ def sign(client):
     return sign
 
 
+class Clock:
+    """A clock that moves only when told, for a limit storage's `clock` attribute."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
 def table_counts(db):
     """Return row counts of every table, to prove a request changed nothing."""
     tables = ["petitions", "partners", "signatures", "form_nonces"]

@@ -1,12 +1,16 @@
 """Rate limits on signing: per address (IPv6 by /64), friendly 429, proxies trusted by setting."""
 
 import re
+import time
 
 import pytest
-from conftest import SLUG, browser_client, sign_through, table_counts
+from conftest import SLUG, Clock, browser_client, sign_through, table_counts
+from limits.storage import MemoryStorage
+from limits.strategies import STRATEGIES
 
 from widget.db import get_db
-from widget.limits import client_network
+from widget.limit_storage import LocalStorage
+from widget.limits import client_network, limiter
 
 EMBED = f"/p/{SLUG}/embed"
 
@@ -163,3 +167,35 @@ def test_limits_can_be_turned_off(make_app):
         sign_through(client, EMBED, email=f"o{n}@example.org").status_code for n in range(3)
     ]
     assert statuses == [303, 303, 303]
+
+
+def test_counters_live_in_the_local_storage_by_default(app):
+    assert app.config["RATELIMIT_STORAGE_URI"] == "local://"
+    assert isinstance(limiter.storage, LocalStorage)
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+@pytest.mark.parametrize(
+    ("uri", "storage"), [("local://", LocalStorage), ("memory://", MemoryStorage)]
+)
+def test_each_strategy_and_in_process_storage_limits_signing(make_app, strategy, uri, storage):
+    app = make_app(
+        RATELIMIT_STRATEGY=strategy, RATELIMIT_STORAGE_URI=uri, SIGN_RATE_LIMITS="2 per minute"
+    )
+    assert isinstance(limiter.storage, storage)
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    responses = [sign_through(client, EMBED, email=f"w{n}@example.org") for n in range(3)]
+    assert [response.status_code for response in responses] == [303, 303, 429]
+    assert 1 <= int(responses[-1].headers["Retry-After"]) <= 61
+    assert limiter.storage.reset() > 0  # the configured storage did the counting
+
+
+def test_an_address_signs_again_once_its_window_has_passed(limited, sign):
+    # At the start of a minute, so that the whole of it weighs on the next one.
+    limiter.storage.clock = clock = Clock(time.time() // 60 * 60)
+    assert [sign(email=f"t{n}@example.org").status_code for n in range(4)] == [303, 303, 303, 429]
+    clock.advance(60)  # the sliding window still holds all of the previous minute
+    assert sign(email="t4@example.org").status_code == 429
+    clock.advance(60)
+    assert sign(email="t5@example.org").status_code == 303

@@ -11,6 +11,7 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import limit_storage  # noqa: F401 - registers local:// with limits before init_app
 from .errors import render_error
 from .signing import hash_ip
 
@@ -114,8 +115,10 @@ def init_app(app):
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     # The limiter is one object for the process, and flask-limiter keeps the strategy of the
-    # first app bound to it; each app (tests make many) must get its own setting.
+    # first app bound to it and whether an earlier storage died; each app (tests make many)
+    # gets its own strategy and a fresh storage.
     limiter._strategy = app.config["RATELIMIT_STRATEGY"]  # noqa: SLF001 - no public setter
+    limiter._storage_dead = False  # noqa: SLF001
     limiter.init_app(app)
     skip_limiter_hooks_on_reads(app)
     app.register_error_handler(RateLimitExceeded, too_many_requests)

@@ -97,9 +97,10 @@ SETTINGS = [
     ),
     Setting(
         "RATELIMIT_STORAGE_URI",
-        "memory://",
-        "Where rate limit counters live. `memory://` is per process: with several gunicorn "
-        "workers or hosts use Redis (`redis://127.0.0.1:6379/0`) so they share one budget.",
+        "local://",
+        "Where rate limit counters live. `local://` (widget/limit_storage.py) is per process, "
+        "like limits' `memory://` but without its sweep thread: with several gunicorn workers "
+        "or hosts use Redis (`redis://127.0.0.1:6379/0`) so they share one budget.",
     ),
 ]
 
