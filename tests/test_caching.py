@@ -148,3 +148,19 @@ def test_a_petition_text_cannot_pose_as_a_cache_slot(client, make_petition):
     for _ in range(2):  # rendered, then from the cache
         html = client.get("/p/test-petition/embed").get_data(as_text=True)
         assert look_alike in html
+
+
+@pytest.mark.parametrize("url", [f"/p/{SLUG}/embed", f"/p/{SLUG}", f"/p/{SLUG}/embed/thanks"])
+def test_a_hand_edit_with_sqlite_shows_at_once(client, db, url):
+    assert "Hand-edited title" not in client.get(url).get_data(as_text=True)
+    db.execute("UPDATE petitions SET title = 'Hand-edited title' WHERE slug = ?", [SLUG])
+    assert "Hand-edited title" in client.get(url).get_data(as_text=True)
+    db.execute("UPDATE petitions SET status = 'draft' WHERE slug = ?", [SLUG])
+    assert client.get(url).status_code == 404
+
+
+def test_a_hand_edited_translation_shows_at_once(client, db):
+    url = f"/p/{SLUG}/embed?lang=es"
+    assert "Título a mano" not in client.get(url).get_data(as_text=True)
+    db.execute("UPDATE petition_translations SET title = 'Título a mano' WHERE lang = 'es'")
+    assert "Título a mano" in client.get(url).get_data(as_text=True)

@@ -85,3 +85,30 @@ def test_one_translation_per_petition_and_language(db):
         if row[2] == 1
     ]
     assert ["petition_id", "lang"] in columns
+
+
+def revision(db, slug=SLUG):
+    """Return a petition's revision."""
+    return db.execute("SELECT revision FROM petitions WHERE slug = ?", [slug]).fetchone()[0]
+
+
+def test_revision_moves_with_what_pages_show_and_not_with_the_count(db, sign):
+    start = revision(db)
+    assert sign().status_code == 303
+    db.execute("UPDATE petitions SET updated_at = 'later' WHERE slug = ?", [SLUG])
+    assert revision(db) == start, "a signature or a timestamp is not a new text"
+    db.execute("UPDATE petitions SET title = 'New title' WHERE slug = ?", [SLUG])
+    assert revision(db) == start + 1
+    petition_id = db.execute("SELECT id FROM petitions WHERE slug = ?", [SLUG]).fetchone()[0]
+    db.execute(
+        "UPDATE petition_translations SET title = 'Nuevo' WHERE petition_id = ?", [petition_id]
+    )
+    assert revision(db) == start + 2
+    db.execute("DELETE FROM petition_translations WHERE petition_id = ?", [petition_id])
+    assert revision(db) == start + 3
+    db.execute(
+        "INSERT INTO petition_translations (petition_id, lang, title, created_at, updated_at)"
+        " VALUES (?, 'es', 'Otra', 'now', 'now')",
+        [petition_id],
+    )
+    assert revision(db) == start + 4

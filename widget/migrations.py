@@ -138,3 +138,35 @@ def m003_petition_translations(db):
         );
         """,
     )
+
+
+@migrations()
+def m004_petition_revision(db):
+    """Add petitions.revision, which triggers bump whenever anything a page shows changes."""
+    # Pages and petitions are cached per process and keyed on this number; a trigger (not the
+    # loader) keeps it, so an edit made with sqlite3 by hand shows at once too. The count is
+    # not in the list: it changes with every signature and is read fresh anyway.
+    execute_statements(
+        db,
+        """
+        ALTER TABLE petitions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+        CREATE TRIGGER petition_revised AFTER UPDATE OF slug, lang, title, target, statement,
+            body_md, body_html, organization, optin_text, thanks_text, goal, status ON petitions
+        BEGIN
+            UPDATE petitions SET revision = revision + 1 WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER translation_added AFTER INSERT ON petition_translations
+        BEGIN
+            UPDATE petitions SET revision = revision + 1 WHERE id = NEW.petition_id;
+        END;
+        CREATE TRIGGER translation_revised AFTER UPDATE ON petition_translations
+        BEGIN
+            UPDATE petitions SET revision = revision + 1
+            WHERE id IN (OLD.petition_id, NEW.petition_id);
+        END;
+        CREATE TRIGGER translation_removed AFTER DELETE ON petition_translations
+        BEGIN
+            UPDATE petitions SET revision = revision + 1 WHERE id = OLD.petition_id;
+        END;
+        """,
+    )
