@@ -79,6 +79,9 @@ def test_replayed_token_changes_nothing(client, db, sign):
     assert replay.status_code == 400
     assert "already sent" in replay.get_data(as_text=True)
     assert table_counts(db) == before
+    fresh = form_token(replay)  # signed when the form is shown again, not when it was built
+    assert fresh != token
+    assert client.post(f"/p/{SLUG}", data={**data, "csrf_token": fresh}).status_code == 303
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,12 @@
 
 import secrets
 import time
+from functools import cached_property
 
 from flask import current_app
 from itsdangerous import BadSignature
-from wtforms.csrf.core import CSRF
+from wtforms import HiddenField
+from wtforms.csrf.core import CSRF, CSRFTokenField
 from wtforms.validators import ValidationError
 
 from .keys import serializer
@@ -39,8 +41,24 @@ def check_token(token, petition_id, now=None):
     return nonce
 
 
+class FreshTokenField(CSRFTokenField):
+    """The token field, which signs its fresh token only when a page shows it."""
+
+    def process(self, *args, **kwargs):
+        # WTForms signs a new token as soon as a form is built; an accepted post never
+        # shows its form again, so skip that and sign on first use below.
+        HiddenField.process(self, *args, **kwargs)
+
+    @cached_property
+    def current_token(self):
+        """Return the token this render of the form carries."""
+        return self.csrf_impl.generate_csrf_token(self)
+
+
 class SignedFormCSRF(CSRF):
     """WTForms CSRF that needs no session: the token itself is signed (DESIGN.md)."""
+
+    field_class = FreshTokenField
 
     def setup_form(self, form):
         self.petition_id = form.meta.csrf_context
