@@ -18,6 +18,7 @@ from .migrations import migrations
 _local = threading.local()
 _migrated: set[tuple[int, str]] = set()
 _migrate_lock = threading.Lock()
+_writer = threading.RLock()  # reentrant: a nested transaction is SQLite's error, not a hang
 
 
 def connect(path, busy_timeout_ms=5000, synchronous="NORMAL"):
@@ -62,15 +63,18 @@ def prepare(db):
 def write_transaction(db):
     """Run a block as one write transaction, taking the write lock at BEGIN."""
     # A deferred transaction that reads then writes fails at once with "database is locked"
-    # under concurrency; BEGIN IMMEDIATE waits for the lock (busy_timeout) instead.
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
+    # under concurrency; BEGIN IMMEDIATE waits for the lock (busy_timeout) instead. Threads of
+    # one process queue on a lock of ours first: it hands over at once, where SQLite's busy
+    # handler sleeps and polls (up to 100 ms a try), which made the slowest signers wait.
+    with _writer:
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
 
 
 def close_thread_databases():

@@ -1,12 +1,16 @@
 """Choose the language of each response and format numbers and dates for it."""
 
+import functools
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from flask import current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 babel = Babel()
+MAX_REMEMBERED_HEADER = 200
 SOURCE_LANGUAGE = "en"  # the language templates and code are written in: it needs no catalog
 
 
@@ -38,13 +42,27 @@ def match(requested, offered):
 
 def choose_language(offered=None):
     """Pick among offered languages: the `lang` argument, then Accept-Language, then the first."""
-    offered = list(offered or ui_languages())
+    offered = tuple(offered or ui_languages())
     chosen = match(request.args.get("lang", ""), offered)
     if chosen:
         return chosen
     g.language_negotiated = True  # the answer depends on a header: caches must know
+    header = request.headers.get("Accept-Language", "")
+    # A crowd of browsers sends a handful of distinct headers: remember the usual ones (a
+    # long one is no browser's, and would only fill the memory).
+    if len(header) <= MAX_REMEMBERED_HEADER:
+        return remembered_best_language(header, offered)
+    return best_language(header, offered)
+
+
+def best_language(accept_language, offered):
+    """Return the offered language an Accept-Language header prefers, or the first offered."""
     # best_match also finds "es" for "es-MX"; "*" matches the first offered, the default.
-    return request.accept_languages.best_match(offered) or offered[0]
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(offered) or offered[0]
+
+
+remembered_best_language = functools.lru_cache(maxsize=1024)(best_language)
 
 
 def use_language(tag):
@@ -62,6 +80,11 @@ def select_locale():
         return str(Locale.parse(tag or SOURCE_LANGUAGE, sep="-"))
     except (ValueError, UnknownLocaleError):  # a language stored before tags were checked
         return SOURCE_LANGUAGE
+
+
+def current_language():
+    """Return the tag this response speaks; cheaper than asking Babel once a view chose it."""
+    return g.get("language") or page_language()
 
 
 def page_language():

@@ -17,6 +17,7 @@ from .signing import hash_ip
 
 IPV6_PREFIX = 64  # one household, phone or server usually holds a whole /64
 FALLBACK_RETRY_AFTER = 60
+SIGN_BLUEPRINT = "sign"  # where the limited views are (widget/sign.py)
 
 
 def client_network(address):
@@ -51,13 +52,21 @@ def sign_limits():
 # refuse signatures: a signature matters more than an exact limit.
 limiter = Limiter(key_func=client_key, in_memory_fallback_enabled=True, swallow_errors=True)
 # One budget per address for every petition, full page and embed alike; page views are free.
-limit_signing = limiter.shared_limit(sign_limits, scope="sign", methods=["POST"])
+limit_sign_posts = limiter.shared_limit(sign_limits, scope="sign", methods=["POST"])
 
 
-@limiter.request_filter
-def only_posts_are_limited():
-    """Skip the limiter's per-request bookkeeping on reads (about a third of a count.json)."""
-    return request.method != "POST"
+def limit_signing(view):
+    """Limit a sign view's POSTs per address; its page views skip the limiter altogether."""
+    limited = limit_sign_posts(view)
+
+    # flask-limiter checks the method after most of its bookkeeping: a tenth of a page view.
+    @functools.wraps(view)  # same name as the view: the limiter marked it so
+    def run(*args, **kwargs):
+        if request.method != "POST":
+            return view(*args, **kwargs)
+        return limited(*args, **kwargs)
+
+    return run
 
 
 def retry_after():
@@ -90,18 +99,18 @@ def posts_only(hook, passes_on=False):
     return run
 
 
-def skip_limiter_hooks_on_reads(app):
-    """Keep the limiter's before, after and teardown hooks off every request but a POST."""
-    # Only posts are limited, yet its three hooks still ran on every read: a sixth of a
-    # count.json's time (measured in-process), on the URL partners' pages load most.
-    for hooks, passes_on in (
-        (app.before_request_funcs[None], False),
-        (app.after_request_funcs[None], True),
-        (app.teardown_request_funcs[None], False),
+def limiter_hooks_on_sign_posts_only(app):
+    """Move the limiter's before, after and teardown hooks to the sign views' POSTs."""
+    # Only those are limited, yet its three hooks ran on every request: a sixth of a
+    # count.json's time (measured in-process), the URL partners' pages load most.
+    for registry, passes_on in (
+        (app.before_request_funcs, False),
+        (app.after_request_funcs, True),
+        (app.teardown_request_funcs, False),
     ):
-        hooks[:] = [
-            posts_only(hook, passes_on) if limiter in hook_owners(hook) else hook for hook in hooks
-        ]
+        ours = [hook for hook in registry[None] if limiter in hook_owners(hook)]
+        registry[None] = [hook for hook in registry[None] if hook not in ours]
+        registry[SIGN_BLUEPRINT].extend(posts_only(hook, passes_on) for hook in ours)
 
 
 def hook_owners(hook):
@@ -122,5 +131,5 @@ def init_app(app):
     limiter._strategy = app.config["RATELIMIT_STRATEGY"]  # noqa: SLF001 - no public setter
     limiter._storage_dead = False  # noqa: SLF001
     limiter.init_app(app)
-    skip_limiter_hooks_on_reads(app)
+    limiter_hooks_on_sign_posts_only(app)
     app.register_error_handler(RateLimitExceeded, too_many_requests)

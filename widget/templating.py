@@ -6,11 +6,11 @@ from dataclasses import is_dataclass
 from pathlib import Path
 
 from flask import current_app, g, get_template_attribute, render_template, request
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from .headers import csp_nonce
+from .i18n import current_language
 from .signing import partner_optin_text
 from .tokens import issue_token
 
@@ -39,10 +39,12 @@ _progress = {}
 
 def frozen(value):
     """Return a hashable copy of a value made of dicts, lists, dataclasses and scalars."""
+    if isinstance(value, (str, int, float, type(None))):
+        return value
     if is_dataclass(value):
         value = vars(value)
     if isinstance(value, dict):
-        return tuple((key, frozen(item)) for key, item in sorted(value.items()))
+        return tuple((key, frozen(item)) for key, item in value.items())
     if isinstance(value, (list, tuple)):
         return tuple(map(frozen, value))
     return value
@@ -54,7 +56,7 @@ def page_key(template, petition, values):
     shown = tuple(value for key, value in petition.items() if key != "signature_count")
     # The endpoint and host: forms post back to their own URL, thank-you links are absolute.
     where = (request.endpoint, request.scheme, request.host, request.script_root)
-    return (template, where, str(get_locale()), shown, frozen(values))
+    return (template, where, current_language(), shown, frozen(values))
 
 
 def render_with_slots(template, petition, values):
@@ -111,7 +113,7 @@ def render_progress(petition):
         return Markup(PROGRESS_SLOT)  # noqa: S704 - a constant
     # Between two signatures every page shows the same bar: number formatting and plural
     # rules need not run again.
-    key = (petition["slug"], petition["signature_count"], petition["goal"], str(get_locale()))
+    key = (petition["slug"], petition["signature_count"], petition["goal"], current_language())
     html = _progress.get(key)
     if html is None:
         html = get_template_attribute("_macros.html", "progress")(petition)
