@@ -199,3 +199,11 @@ def test_an_address_signs_again_once_its_window_has_passed(limited, sign):
     assert sign(email="t4@example.org").status_code == 429
     clock.advance(60)
     assert sign(email="t5@example.org").status_code == 303
+
+
+def test_flask_limiter_app_wide_limits_still_apply_if_configured(make_app):
+    # Our own limits need no app-wide hook; flask-limiter's own settings keep theirs.
+    app = make_app(RATELIMIT_APPLICATION="2 per minute")
+    client = app.test_client()
+    statuses = [client.get(f"/p/{SLUG}/count.json").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]

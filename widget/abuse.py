@@ -4,6 +4,7 @@ import re
 from urllib.parse import parse_qsl
 
 from flask import abort, current_app, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 FORM_TYPE = "application/x-www-form-urlencoded"  # what the sign form sends (no enctype)
@@ -31,7 +32,7 @@ def refuse(code, reason):
 
 
 def check_post_body():
-    """Refuse a post that no browser sends from our form: wrong type, bad UTF-8, repeated fields."""
+    """Refuse a post that no browser sends from our form; return the fields of one that is."""
     if request.mimetype != FORM_TYPE:
         refuse(415, "content-type")
     try:
@@ -40,11 +41,15 @@ def check_post_body():
         refuse(413, "too-large")
     # Werkzeug turns undecodable bytes into "%FF" text; a name must never be stored garbled.
     try:
-        parse_qsl(body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        pairs = parse_qsl(
+            body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict"
+        )
     except (UnicodeDecodeError, ValueError):
         refuse(400, "invalid-utf-8")
-    if any(len(values) > 1 for values in request.form.listvalues()):
+    fields = MultiDict(pairs)  # the form reads these: no second parse of the same body
+    if any(len(values) > 1 for values in fields.listvalues()):
         refuse(400, "duplicated-field")
+    return fields
 
 
 def automated_signals():

@@ -100,11 +100,16 @@ def posts_only(hook, passes_on=False):
 
 
 def limiter_hooks_on_sign_posts_only(app):
-    """Move the limiter's before, after and teardown hooks to the sign views' POSTs."""
-    # Only those are limited, yet its three hooks ran on every request: a sixth of a
-    # count.json's time (measured in-process), the URL partners' pages load most.
+    """Keep the limiter's request hooks to what our limits need: the sign views' POSTs."""
+    # Its three hooks ran on every request, a sixth of a count.json's time (measured
+    # in-process). The before-request one checks app-wide limits; unless flask-limiter's own
+    # RATELIMIT_DEFAULT or RATELIMIT_APPLICATION sets some, there are none (ours are on the
+    # sign views, checked by their decorator) and it goes. The after and
+    # teardown ones clear what a check leaves behind: on the sign views' POSTs only.
+    if not (app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION")):
+        before = app.before_request_funcs[None]
+        before[:] = [hook for hook in before if limiter not in hook_owners(hook)]
     for registry, passes_on in (
-        (app.before_request_funcs, False),
         (app.after_request_funcs, True),
         (app.teardown_request_funcs, False),
     ):

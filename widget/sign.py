@@ -41,10 +41,10 @@ def load_context(petition):
 
 
 def check_post():
-    """Refuse a post from another site or in a shape our form never sends."""
+    """Refuse a post from another site or in a shape our form never sends; return its fields."""
     if not origin_allowed():
         refuse(403, "foreign-origin")
-    check_post_body()
+    return check_post_body()
 
 
 def store(petition, form, context):
@@ -59,9 +59,9 @@ def store(petition, form, context):
     record_signature(petition, form, form.nonce, context, status=status)
 
 
-def sign_form(petition):
-    """Return the sign form for a petition, filled from the request if it was posted."""
-    return SignForm(meta={"csrf_context": petition["id"]})
+def sign_form(petition, fields=None):
+    """Return the sign form for a petition: blank, or filled with posted fields."""
+    return SignForm(formdata=fields, meta={"csrf_context": petition["id"]})
 
 
 def sign_or_show(slug, template, thanks_endpoint):
@@ -76,8 +76,7 @@ def sign_or_show(slug, template, thanks_endpoint):
     if request.method != "POST":  # GET or HEAD: a blank form, from the page cache
         blank_form = functools.partial(sign_form, petition)
         return render_page(template, petition, blank_form=blank_form, context=context)
-    check_post()
-    form = sign_form(petition)
+    form = sign_form(petition, check_post())
     if form.validate_on_submit():
         try:
             store(petition, form, context)
