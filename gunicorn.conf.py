@@ -8,15 +8,17 @@ import os
 from pathlib import Path
 
 bind = ["127.0.0.1:8000"]  # behind a reverse proxy on the same host; see README "Deploying"
-# Threads in a few processes: SQLite has one writer anyway, and threads wait on it (and on
-# the network) without holding the GIL. With more than one worker, set RATELIMIT_STORAGE_URI
-# to Redis, or each worker keeps its own rate limit counters.
-workers = int(os.environ.get("WEB_CONCURRENCY", 2))
-worker_class = "gthread"
-threads = 8
+# One sync worker per core (measured on 2 cores: 2 sync workers beat 3 and 4, and gthread with
+# 8 or 4 threads, on every workload; see BENCHMARKS.md). The app is CPU-bound and SQLite has
+# one writer, so threads only queue on the GIL and the write lock; and a gthread worker keeps
+# each keep-alive connection it accepted, so one worker can end up serving every connection
+# of a client while the other idles. A sync worker is held by a slow client for the whole
+# request: run it behind a buffering proxy (nginx, Caddy; see README "Deploying"). With more
+# than one worker, set RATELIMIT_STORAGE_URI to Redis, or each keeps its own counters.
+workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
+worker_class = "sync"
 timeout = 30  # a worker silent this long is restarted
 graceful_timeout = 20  # on SIGTERM, finish requests in flight before exiting
-keepalive = 5
 # Load the app once in the master: create_app never opens the database (see pre_fork).
 preload_app = True
 if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's own advice, not a temp file we write

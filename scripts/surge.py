@@ -56,10 +56,8 @@ class Server:
             str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"fd://{listener.fileno()}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
+            *(["--workers", str(workers)] if workers else []),
+            *(["--threads", str(threads)] if threads else []),  # > 1: gthread workers
             *extra_args,
             "widget:create_app()",
         ]
@@ -327,9 +325,11 @@ def check_results(figures, options):
 
 def report(figures, options):
     """Print the figures and the checks."""
+    workers = options.workers or "gunicorn.conf.py's"
+    threads = f" x {options.threads} threads" if options.threads else ""
     print(
         f"signers        {figures['signers']} ({figures['concurrency']} at a time, "
-        f"{options.workers} workers x {options.threads} threads)"
+        f"{workers} workers{threads})"
     )
     print(
         f"acknowledged   {figures['acknowledged']} (303 to thanks); stored {figures['stored']}; "
@@ -359,8 +359,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--signers", type=int, default=400, help="signers in all (400)")
     parser.add_argument("--concurrency", type=int, default=200, help="signers at once (200)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
-    parser.add_argument("--threads", type=int, default=8, help="threads per worker (8)")
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn workers (default: as gunicorn.conf.py, one a core)"
+    )
+    parser.add_argument(
+        "--threads", type=int, help="threads per worker; more than 1 means gthread (default: 1)"
+    )
     parser.add_argument("--kill", action="store_true", help="SIGKILL the server mid-run")
     parser.add_argument("--timeout", type=float, default=120, help="give up after (120 s)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
