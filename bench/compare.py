@@ -51,10 +51,10 @@ GROUPS = [
         ],
     ),
     (
-        "flask-limiter, memory:// storage, on the POST",
+        "flask-limiter on the POST: limits' memory:// vs our local:// storage",
         [
             ("without", "bare", "shipped", {}, BARE_INSERT),
-            ("with", "bare", "shipped", {"FLASK_BENCH_LIMITER": "true"}, BARE_INSERT),
+            ("with, memory://", "bare", "shipped", {"FLASK_BENCH_LIMITER": "true"}, BARE_INSERT),
             (
                 "RATELIMIT_ENABLED false",
                 "widget",
@@ -62,7 +62,14 @@ GROUPS = [
                 {"FLASK_RATELIMIT_ENABLED": "false"},
                 SIGN,
             ),
-            ("as shipped", "widget", "shipped", {}, SIGN),
+            (
+                "memory://",
+                "widget",
+                "shipped",
+                {"FLASK_RATELIMIT_STORAGE_URI": "memory://"},
+                SIGN,
+            ),
+            ("local:// (as shipped)", "widget", "shipped", {}, SIGN),
         ],
     ),
 ]
