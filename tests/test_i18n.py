@@ -210,8 +210,11 @@ def test_counts_and_goals_are_formatted_for_the_locale(client, db):
     spanish = client.get(f"/p/{SLUG}/embed?lang=es").get_data(as_text=True)
     assert "12,345 signatures <span>of 10,000 goal</span>" in english
     assert "12.345 firmas <span>de una meta de 10.000</span>" in spanish
+    assert '<progress max="10000" value="10000"' in english  # full, not past full
     db.execute("UPDATE petitions SET signature_count = 1 WHERE slug = ?", [SLUG])
-    assert "1 firma <span>" in client.get(f"/p/{SLUG}/embed?lang=es").get_data(as_text=True)
+    one = client.get(f"/p/{SLUG}/embed?lang=es").get_data(as_text=True)
+    assert "1 firma <span>" in one
+    assert '<progress max="10000" value="1"' in one
     db.execute("UPDATE petitions SET signature_count = 2000000 WHERE slug = ?", [SLUG])
     many = client.get(f"/p/{SLUG}/embed?lang=es").get_data(as_text=True)
     assert "2.000.000 de firmas" in many
