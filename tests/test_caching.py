@@ -1,5 +1,7 @@
 """Caching: static files live a while with validators; pages with a form token revalidate."""
 
+import re
+
 import pytest
 from conftest import ROOT, SLUG, form_token
 
@@ -121,6 +123,8 @@ def test_each_cached_form_signs_once(client, db, sign):
     url = f"/p/{SLUG}/embed"
     tokens = [form_token(client.get(url)) for _ in range(3)]
     assert len(set(tokens)) == 3
+    # The cache puts tokens into its pages unescaped: they must be URL-safe.
+    assert all(re.fullmatch(r"[A-Za-z0-9_.-]+", token) for token in tokens)
     fields = {"first_name": "Ana", "last_name": "Ruiz", "postal_code": "60608"}
     for n, token in enumerate(tokens):
         data = {**fields, "email": f"cached{n}@example.org", "csrf_token": token}

@@ -95,7 +95,11 @@ def page_language():
 def vary_on_language(response):
     """Tell caches that a negotiated page depends on Accept-Language."""
     if g.get("language_negotiated"):
-        response.vary.add("Accept-Language")
+        # Set as text when there is no Vary yet: parsing one for .vary costs more than the rest.
+        if "Vary" in response.headers:
+            response.vary.add("Accept-Language")
+        else:
+            response.headers["Vary"] = "Accept-Language"
     return response
 
 

@@ -4,7 +4,7 @@ import functools
 import hashlib
 
 from flask import current_app
-from itsdangerous import URLSafeSerializer
+from itsdangerous import Signer, URLSafeSerializer
 
 
 @functools.lru_cache(maxsize=32)
@@ -15,6 +15,16 @@ def _serializer_for(secret_key, salt):
 def serializer(salt):
     """Return the signer for one purpose (one salt each: a token of one kind is no other)."""
     return _serializer_for(current_app.secret_key, salt)
+
+
+@functools.lru_cache(maxsize=32)
+def _signer_for(secret_key, salt):
+    return Signer(secret_key, salt=salt)
+
+
+def signer(salt):
+    """Return the plain signer for one purpose: signs a string, with no JSON around it."""
+    return _signer_for(current_app.secret_key, salt)
 
 
 @functools.lru_cache(maxsize=32)

@@ -121,19 +121,22 @@ def render_progress(petition):
     # Every signature changes the count, so a surge renders a new bar for nearly every page:
     # the macro and Flask-Babel's per-call lookups were a quarter of a thank-you page.
     key = (petition["slug"], petition["goal"], current_language())
-    pieces = _progress.get(key)
+    count = petition["signature_count"]
+    pieces, last_count, last_html = _progress.get(key) or (None, None, None)
+    if count == last_count:  # between two signatures, every page shows the same bar
+        return last_html
     if pieces is None:
         macro = get_template_attribute("_macros.html", "progress")
         pieces = PROGRESS_SLOTS.split(str(macro(petition, LABEL_SLOT, VALUE_SLOT)))
         if len(_progress) >= MAX_PROGRESS:
             _progress.clear()
-        _progress[key] = pieces
-    count = petition["signature_count"]
     fill = {"label": escape(count_label(count)), "value": str(min(count, petition["goal"]))}
     filled = list(pieces)
     for index in range(1, len(pieces), 2):
         filled[index] = fill[pieces[index]]
-    return Markup("".join(filled))  # noqa: S704 - escaped pieces and an escaped label
+    html = Markup("".join(filled))  # noqa: S704 - escaped pieces and an escaped label
+    _progress[key] = (pieces, count, html)
+    return html
 
 
 def count_label(count):

@@ -10,7 +10,7 @@ from wtforms import HiddenField
 from wtforms.csrf.core import CSRF, CSRFTokenField
 from wtforms.validators import ValidationError
 
-from .keys import serializer
+from .keys import signer
 
 FORM_SALT = "petition-widget.sign-form"
 
@@ -21,15 +21,20 @@ class FormTokenError(ValueError):
 
 def issue_token(petition_id, now=None):
     """Return a signed token naming the petition, a fresh nonce and the issue time (ms)."""
+    # A plain signed string ("12.nonce.1795705489950.signature", URL-safe): the JSON
+    # serializer's encoding and trial compression were most of what a page view spent on it.
     issued_ms = int((time.time() if now is None else now) * 1000)
-    return serializer(FORM_SALT).dumps([petition_id, secrets.token_urlsafe(12), issued_ms])
+    payload = f"{petition_id}.{secrets.token_urlsafe(12)}.{issued_ms}"
+    return signer(FORM_SALT).sign(payload).decode("ascii")
 
 
 def check_token(token, petition_id, now=None):
     """Return the token's nonce, or raise FormTokenError saying why it is refused."""
     try:
-        token_petition, nonce, issued_ms = serializer(FORM_SALT).loads(token or "")
-    except (BadSignature, ValueError, TypeError):
+        payload = signer(FORM_SALT).unsign(token or "").decode("ascii")
+        token_petition, nonce, issued_ms = payload.split(".")
+        token_petition, issued_ms = int(token_petition), int(issued_ms)
+    except (BadSignature, ValueError):  # UnicodeDecodeError is a ValueError
         raise FormTokenError("form-forged") from None
     if token_petition != petition_id:
         raise FormTokenError("form-other-petition")
