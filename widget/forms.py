@@ -5,13 +5,13 @@ import unicodedata
 
 from babel.support import Translations
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
+from .i18n import current_language
 from .tokens import SignedFormCSRF
 
 # Bidirectional overrides can disguise a name in an export; other format characters
@@ -57,7 +57,8 @@ class SignForm(FlaskForm):
         def get_translations(self, form):
             # Flask-WTF parses WTForms' catalog on every request (a fifth of a sign POST's
             # time, measured with pyinstrument); the catalog never changes while we run.
-            return wtforms_translations(str(get_locale()))
+            # The view's chosen language, not get_locale(): that re-parses the Babel locale.
+            return wtforms_translations(current_language().replace("-", "_"))
 
     first_name = StringField(
         _l("First name"),

@@ -29,7 +29,8 @@ def origin_allowed():
     origin = request.headers.get("Origin")
     if origin in (None, "null"):
         return True
-    return origin in {origin_of(request.host_url), origin_of(current_app.config["PUBLIC_URL"])}
+    own = f"{request.scheme}://{request.host}"  # request.host_url rebuilds the whole URL
+    return origin in {own, origin_of(current_app.config["PUBLIC_URL"])}
 
 
 def load_context(petition):
