@@ -53,14 +53,14 @@ def petition_versions(slug):
         return None, 0
     revision, count = row
     cache = current_app.extensions.setdefault("widget.petitions", {})
-    versions = cache.get(slug)
-    if versions is None or any(shown["revision"] != revision for shown in versions.values()):
+    cached_revision, versions = cache.get(slug, (None, None))
+    if cached_revision != revision:
         versions = read_versions(slug)
         if versions is None:  # deleted since the first read
             return None, 0
         if len(cache) >= MAX_CACHED_PETITIONS:
             cache.clear()
-        cache[slug] = versions
+        cache[slug] = (revision, versions)
     return versions, count
 
 

@@ -41,7 +41,6 @@ VALUE_SLOT = f"\x00{_MARK}:value\x00"
 PROGRESS_SLOTS = re.compile(f"\x00{_MARK}:(label|value)\x00")
 MAX_PAGES = 512
 MAX_PROGRESS = 1024
-_progress = {}
 
 
 def frozen(value):
@@ -59,8 +58,9 @@ def frozen(value):
 
 def page_key(template, petition, values):
     """Return everything a cached page shows besides its slots, as a cache key."""
-    # The petition's text as it is now, so an edit shows at once (with no count: a slot).
-    shown = tuple(value for key, value in petition.items() if key != "signature_count")
+    # Triggers bump the revision whenever the petition's shown text or a translation changes
+    # (migration m004), so an edit shows at once; the count is a slot.
+    shown = (petition["id"], petition["revision"])
     # The endpoint and host: forms post back to their own URL, thank-you links are absolute.
     where = (request.endpoint, request.scheme, request.host, request.script_root)
     return (template, where, current_language(), shown, frozen(values))
@@ -94,14 +94,22 @@ def render_page(template, petition, blank_form=None, **values):
         if len(pages) >= MAX_PAGES:
             pages.clear()
         pages[key] = pieces
-    fill = {
-        "token": lambda: issue_token(petition["id"]),
-        "nonce": csp_nonce,
-        "progress": lambda: render_progress(petition),
-    }
+    # Called only for the slots a page has: a thank-you page issues no token.
+    return fill_slots(
+        pieces,
+        {
+            "token": lambda: issue_token(petition["id"]),
+            "nonce": csp_nonce,
+            "progress": lambda: render_progress(petition),
+        },
+    )
+
+
+def fill_slots(pieces, make):
+    """Join split pieces (text, slot name, text, ...), each slot made by make[name]()."""
     filled = list(pieces)
     for index in range(1, len(pieces), 2):
-        filled[index] = fill[pieces[index]]()
+        filled[index] = make[pieces[index]]()
     return "".join(filled)
 
 
@@ -120,22 +128,23 @@ def render_progress(petition):
         return Markup(PROGRESS_SLOT)  # noqa: S704 - a constant
     # Every signature changes the count, so a surge renders a new bar for nearly every page:
     # the macro and Flask-Babel's per-call lookups were a quarter of a thank-you page.
+    bars = current_app.extensions["widget.progress"]
     key = (petition["slug"], petition["goal"], current_language())
     count = petition["signature_count"]
-    pieces, last_count, last_html = _progress.get(key) or (None, None, None)
+    pieces, last_count, last_html = bars.get(key) or (None, None, None)
     if count == last_count:  # between two signatures, every page shows the same bar
         return last_html
     if pieces is None:
         macro = get_template_attribute("_macros.html", "progress")
         pieces = PROGRESS_SLOTS.split(str(macro(petition, LABEL_SLOT, VALUE_SLOT)))
-        if len(_progress) >= MAX_PROGRESS:
-            _progress.clear()
-    fill = {"label": escape(count_label(count)), "value": str(min(count, petition["goal"]))}
-    filled = list(pieces)
-    for index in range(1, len(pieces), 2):
-        filled[index] = fill[pieces[index]]
-    html = Markup("".join(filled))  # noqa: S704 - escaped pieces and an escaped label
-    _progress[key] = (pieces, count, html)
+        if len(bars) >= MAX_PROGRESS:
+            bars.clear()
+    make = {
+        "label": lambda: escape(count_label(count)),
+        "value": lambda: str(min(count, petition["goal"])),
+    }
+    html = Markup(fill_slots(pieces, make))  # noqa: S704 - escaped pieces and an escaped label
+    bars[key] = (pieces, count, html)
     return html
 
 
@@ -161,9 +170,10 @@ def babel_locale(tag):
 
 
 def init_app(app):
-    """Register the template globals, reading the stylesheet once; start the page cache."""
+    """Register the template globals, reading the stylesheet once; start the render caches."""
     css = (Path(app.static_folder) / "widget.css").read_text(encoding="utf-8")
-    app.extensions["widget.pages"] = {}
+    app.extensions["widget.pages"] = {}  # (template, where, language, ...) -> pieces
+    app.extensions["widget.progress"] = {}  # (slug, goal, language) -> pieces, last bar
     app.jinja_env.globals.update(
         csp_nonce=csp_nonce,
         inline_css=css,
