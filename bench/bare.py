@@ -8,9 +8,9 @@ import threading
 from flask import Flask, redirect, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from widget.db import connect, utc_now, write_transaction
-from widget.migrations import migrations
-from widget.signing import INSERT_SIGNATURE
+from widget.signing.record import INSERT_SIGNATURE
+from widget.store.db import connect, utc_now, write_transaction
+from widget.store.migrations import migrations
 
 FORM = (
     '<!doctype html><form method="post">'

@@ -7,7 +7,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from widget import create_app
-from widget.db import close_thread_databases
+from widget.store.db import close_thread_databases
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

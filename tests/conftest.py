@@ -9,7 +9,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from widget import create_app
-from widget.db import close_thread_databases, get_db
+from widget.store.db import close_thread_databases, get_db
 
 TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SLUG = "chicago-welcoming-city"

@@ -5,7 +5,7 @@ import re
 import pytest
 from conftest import BROWSER_HEADERS, SLUG, table_counts
 
-from widget.db import get_db
+from widget.store.db import get_db
 
 FIREFOX = BROWSER_HEADERS["User-Agent"]
 

@@ -3,7 +3,7 @@
 import pytest
 from conftest import SLUG
 
-from widget.db import get_db
+from widget.store.db import get_db
 
 pytest_plugins = ["browser_fixtures"]
 

@@ -6,7 +6,7 @@ import time
 
 from conftest import SLUG
 
-from widget.db import get_db, write_transaction
+from widget.store.db import get_db, write_transaction
 
 INSERT = """
 INSERT INTO signatures (petition_id, first_name, last_name, email, email_key, postal_code,

@@ -5,7 +5,7 @@ import re
 import pytest
 from conftest import SLUG, add_partner
 
-from widget.db import get_db
+from widget.store.db import get_db
 
 pytest_plugins = ["browser_fixtures"]
 

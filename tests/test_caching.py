@@ -84,7 +84,7 @@ def test_a_cached_blank_form_follows_the_petition_and_partner(app, client, db, m
     page = client.get(url).get_data(as_text=True)
     assert "Keep me posted." in page and "Send me news." not in page
 
-    from widget.partners import partner_key
+    from widget.partners.records import partner_key
 
     partner = {"slug": "mijente", "name": "Mijente", "optin_text": "Hear from Mijente."}
     db["partners"].insert({**partner, "created_at": "2026-01-01T00:00:00Z"})
@@ -144,10 +144,11 @@ def test_the_cached_thanks_page_follows_the_count(client, sign):
 
 
 def test_a_petition_text_cannot_pose_as_a_cache_slot(client, make_petition):
-    from widget.templating import TOKEN_SLOT
+    from widget.web.page_cache import slot
 
+    token_slot = slot("token")
     # The markers carry a secret of the process; a look-alike is shown as it is.
-    look_alike = "Before\x00token\x00, " + TOKEN_SLOT.replace(TOKEN_SLOT[1:9], "00000000")
+    look_alike = "Before\x00token\x00, " + token_slot.replace(token_slot[1:9], "00000000")
     make_petition(statement=look_alike)
     for _ in range(2):  # rendered, then from the cache
         html = client.get("/p/test-petition/embed").get_data(as_text=True)

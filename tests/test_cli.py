@@ -6,7 +6,7 @@ import io
 import pytest
 from conftest import SLUG, table_counts
 
-from widget.migrations import migrations
+from widget.store.migrations import migrations
 
 
 def test_init_db_twice_changes_nothing(runner, db):

@@ -4,7 +4,7 @@ import threading
 
 from conftest import SLUG
 
-from widget.db import get_db
+from widget.store.db import get_db
 
 
 def test_connection_pragmas(db):

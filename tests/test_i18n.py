@@ -5,7 +5,7 @@ import re
 import pytest
 from conftest import SLUG, form_token
 
-from widget.partners import partner_key
+from widget.partners.records import partner_key
 
 ES_TITLE = (
     "Dile al Concejo Municipal de Chicago: Protejan a todos los inmigrantes del odio de Trump"
@@ -268,8 +268,8 @@ def test_a_language_stored_before_tags_were_checked_still_renders(client, db):
 
 
 def test_snippets_render_outside_a_request_in_english(app):
-    from widget.petitions import get_petition
-    from widget.share import snippet
+    from widget.partners.share import snippet
+    from widget.petitions.records import get_petition
 
     with app.app_context():
         text = snippet(get_petition(SLUG), lang="es")

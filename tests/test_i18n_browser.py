@@ -63,7 +63,7 @@ def test_chromium_signs_once_in_each_language_inside_a_cross_site_iframe(
     ]
     assert rows[0]["petition_id"] == rows[1]["petition_id"]
     with app.app_context():
-        from widget.db import get_db
+        from widget.store.db import get_db
 
         count = (
             get_db()

@@ -17,7 +17,7 @@ from limits.strategies import (
     SlidingWindowCounterRateLimiter,
 )
 
-from widget.limit_storage import LocalStorage
+from widget.signing.limit_storage import LocalStorage
 
 START = 1_000_000.0  # a fake clock's first reading, in seconds
 

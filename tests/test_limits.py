@@ -8,9 +8,9 @@ from conftest import SLUG, Clock, browser_client, sign_through, table_counts
 from limits.storage import MemoryStorage
 from limits.strategies import STRATEGIES
 
-from widget.db import get_db
-from widget.limit_storage import LocalStorage
-from widget.limits import client_network, limiter
+from widget.signing.limit_storage import LocalStorage
+from widget.signing.limits import client_network, limiter
+from widget.store.db import get_db
 
 EMBED = f"/p/{SLUG}/embed"
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import SLUG, add_partner, table_counts
 
 from widget.keys import serializer
-from widget.partner_exports import EXPORT_SALT
+from widget.partners.export_links import EXPORT_SALT
 
 
 @pytest.fixture

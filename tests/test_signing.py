@@ -6,7 +6,7 @@ import time
 import pytest
 from conftest import SLUG, form_token, table_counts
 
-from widget.tokens import issue_token
+from widget.signing.tokens import issue_token
 
 
 def signature_rows(db):

@@ -32,39 +32,15 @@ def create_app(test_config=None):
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = stored_secret_key(Path(app.instance_path) / "secret_key")
 
-    from . import (
-        backup,
-        caching,
-        db,
-        errors,
-        export,
-        headers,
-        i18n,
-        limits,
-        partner_exports,
-        partners,
-        petitions,
-        public,
-        share,
-        sign,
-        templating,
-    )
+    from . import exports, partners, petitions, signing, store, web
 
-    db.init_app(app)
-    headers.init_app(app)
-    caching.init_app(app)
-    errors.init_app(app)
-    limits.init_app(app)
-    i18n.init_app(app)
-    templating.init_app(app)
-    app.cli.add_command(petitions.petition_cli)
-    app.cli.add_command(export.export_command)
-    app.cli.add_command(partners.partner_cli)
-    app.cli.add_command(backup.backup_command)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(sign.bp)
-    app.register_blueprint(share.bp)
-    app.register_blueprint(partner_exports.bp)
+    # Order matters: after-request hooks run in reverse, so web's headers come last.
+    store.init_app(app)
+    web.init_app(app)
+    petitions.init_app(app)
+    partners.init_app(app)
+    signing.init_app(app)
+    exports.init_app(app)
     return app
 
 

@@ -7,8 +7,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from .db import get_db
-from .petitions import get_petition
+from ..petitions.records import get_petition
+from ..store.db import get_db
 
 COLUMNS = {
     # Delivered to the target: who signed and where, never how to reach them.
@@ -39,6 +39,11 @@ def neutralize(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def partner_by_slug(slug):
+    """Return the partner row with this slug, or None (a removed partner's too: its history)."""
+    return next(get_db().query("SELECT * FROM partners WHERE slug = ?", [slug]), None)
 
 
 def export_rows(petition, kind, partner=None):
@@ -97,14 +102,12 @@ def export_csv(petition, kind, partner=None):
 @with_appcontext
 def export_command(petition_slug, kind, partner_slug, output):
     """Export a petition's signatures as CSV."""
-    from .partners import get_partner
-
     petition = get_petition(petition_slug)
     if petition is None:
         raise click.ClickException(f"no petition {petition_slug!r}")
     partner = None
     if partner_slug or kind == "partner":
-        partner = get_partner(partner_slug or "")
+        partner = partner_by_slug(partner_slug or "")
         if partner is None:
             raise click.ClickException(
                 f"--kind partner needs a known --partner, not {partner_slug!r}"

@@ -7,10 +7,10 @@ from flask import Blueprint, Response, abort, current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature
 
-from .export import export_csv
-from .keys import serializer
-from .partners import get_partner
-from .petitions import get_petition
+from ..exports.csv_export import export_csv
+from ..keys import serializer
+from ..petitions.records import get_petition
+from .records import get_partner
 
 EXPORT_SALT = "petition-widget.partner-export"
 bp = Blueprint("partner_exports", __name__)

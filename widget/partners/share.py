@@ -4,8 +4,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext
 from markupsafe import escape
 
-from .context import SignContext
-from .localized import get_shown_petition_or_404
+from ..petitions.localized import get_shown_petition_or_404
 
 bp = Blueprint("share", __name__)
 
@@ -43,7 +42,7 @@ def share(slug):
     return render_template(
         "share.html",
         petition=petition,
-        context=SignContext(lang=lang),
+        query_args={"lang": lang} if lang else {},
         snippet=snippet(petition, lang=lang),
         iframe_snippet=iframe_snippet(petition, lang=lang),
         # The preview runs the real snippet against the host serving this page, so it

@@ -2,9 +2,9 @@
 
 from flask import abort, current_app
 
-from .db import get_db
-from .i18n import choose_language, ui_languages, use_language
-from .petitions import TRANSLATED_KEYS, get_petition
+from ..store.db import get_db
+from ..web.languages import choose_language, ui_languages, use_language
+from .records import TRANSLATED_KEYS, get_petition
 
 MAX_CACHED_PETITIONS = 256
 

@@ -1,9 +1,9 @@
-"""List petitions, publish counts, and answer health checks."""
+"""List the open petitions and publish each one's count."""
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from .db import get_db
-from .i18n import choose_language, use_language
+from ..store.db import get_db
+from ..web.languages import choose_language, use_language
 from .localized import shown_in
 
 bp = Blueprint("public", __name__)
@@ -40,17 +40,4 @@ def count(slug):
     response.headers["Cache-Control"] = (
         f"public, max-age={max_age}, stale-while-revalidate={max_age * 6}"
     )
-    return response
-
-
-@bp.get("/healthz")
-def healthz():
-    """Answer 200 when the database answers, 503 otherwise."""
-    try:
-        get_db().execute("SELECT count(*) FROM petitions").fetchone()
-    except Exception as error:  # any failure means unhealthy; say which
-        current_app.logger.error("health check failed: %s", error)
-        return jsonify(status="error"), 503
-    response = jsonify(status="ok")
-    response.headers["Cache-Control"] = "no-store"
     return response

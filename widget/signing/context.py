@@ -5,10 +5,9 @@ from dataclasses import dataclass
 
 from flask import request
 
+from ..partners.records import ORIGIN_RE, partner_from_key
+
 SOURCE_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
-ORIGIN_RE = re.compile(
-    r"^https?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$|^https?://\[[0-9a-fA-F:.]{2,45}\](:[0-9]{1,5})?$"
-)
 MAX_SOURCE = 64
 
 
@@ -25,8 +24,6 @@ class SignContext:
     @classmethod
     def from_request(cls, lang="en"):
         """Build the context from the query string, dropping whatever is malformed."""
-        from .partners import partner_from_key
-
         args = request.args
         key = args.get("partner", "")
         partner = partner_from_key(key)

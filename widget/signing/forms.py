@@ -11,7 +11,7 @@ from wtforms import BooleanField, EmailField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
-from .i18n import current_language
+from ..web.languages import current_language
 from .tokens import SignedFormCSRF
 
 # Bidirectional overrides can disguise a name in an export; other format characters

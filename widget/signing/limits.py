@@ -11,13 +11,14 @@ from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from ..web.errors import render_error
 from . import limit_storage  # noqa: F401 - registers local:// with limits before init_app
-from .errors import render_error
-from .signing import hash_ip
+from .abuse import log_problem
+from .record import hash_ip
 
 IPV6_PREFIX = 64  # one household, phone or server usually holds a whole /64
 FALLBACK_RETRY_AFTER = 60
-SIGN_BLUEPRINT = "sign"  # where the limited views are (widget/sign.py)
+SIGN_BLUEPRINT = "sign"  # where the limited views are (widget/signing/views.py)
 
 
 def client_network(address):
@@ -80,8 +81,6 @@ def retry_after():
 
 def too_many_requests(error):
     """Answer a breached limit with the friendly page, saying when to try again."""
-    from .abuse import log_problem
-
     log_problem("rate-limited")
     # A plain TooManyRequests, so the page shows its friendly text rather than the limit.
     return render_error(TooManyRequests(retry_after=retry_after()))

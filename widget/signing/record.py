@@ -5,10 +5,10 @@ import hmac
 import itertools
 
 from flask import current_app, request
-from flask_babel import gettext
 
-from .db import get_db, utc_now, write_transaction
-from .keys import derived_key
+from ..keys import derived_key
+from ..partners.records import partner_optin_text
+from ..store.db import get_db, utc_now, write_transaction
 from .tokens import FormTokenError
 
 _signs = itertools.count()
@@ -29,11 +29,6 @@ def hash_ip(address):
     """Return a keyed hash of an IP address, so the address itself is never stored."""
     key = derived_key("petition-widget.ip-hash")
     return hmac.new(key, (address or "").encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def partner_optin_text(partner):
-    """Return the wording beside a partner's opt-in box: its own, or ours in the page's language."""
-    return partner["optin_text"] or gettext("I want to hear from %(name)s.", name=partner["name"])
 
 
 def consent_text(petition, partner):

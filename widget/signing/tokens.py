@@ -10,7 +10,7 @@ from wtforms import HiddenField
 from wtforms.csrf.core import CSRF, CSRFTokenField
 from wtforms.validators import ValidationError
 
-from .keys import signer
+from ..keys import signer
 
 FORM_SALT = "petition-widget.sign-form"
 

@@ -5,14 +5,15 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
+from ..petitions.localized import get_shown_petition_or_404
+from ..web.headers import embeddable
+from ..web.page_cache import render_page
 from .abuse import SUSPECT, automated_signals, check_post_body, log_problem, refuse
 from .context import SignContext
 from .forms import SignForm
-from .headers import embeddable
 from .limits import limit_signing
-from .localized import get_shown_petition_or_404
-from .signing import record_signature
-from .templating import render_page
+from .pages import form_fillers
+from .record import record_signature
 from .tokens import FormTokenError
 
 bp = Blueprint("sign", __name__)
@@ -76,7 +77,8 @@ def sign_or_show(slug, template, thanks_endpoint):
         return render_template(template, petition=petition, form=None, context=context), status
     if request.method != "POST":  # GET or HEAD: a blank form, from the page cache
         blank_form = functools.partial(sign_form, petition)
-        return render_page(template, petition, blank_form=blank_form, context=context)
+        fillers = form_fillers(petition)
+        return render_page(template, petition, blank_form, fillers, context=context)
     form = sign_form(petition, check_post())
     if form.validate_on_submit():
         try:

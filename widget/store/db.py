@@ -19,6 +19,7 @@ _local = threading.local()
 _migrated: set[tuple[int, str]] = set()
 _migrate_lock = threading.Lock()
 _writer = threading.RLock()  # reentrant: a nested transaction is SQLite's error, not a hang
+HOOKS = "widget.store.after_migrate"
 
 
 def connect(path, busy_timeout_ms=5000, synchronous="NORMAL"):
@@ -50,13 +51,17 @@ def get_db():
 
 
 def prepare(db):
-    """Apply pending migrations and load the shipped petitions into an empty database."""
-    from .petitions import load_shipped_petitions
-
+    """Apply pending migrations, then the app's after-migrate hooks, in one transaction."""
     with write_transaction(db):
         migrations.apply(db)
-        if not db.execute("SELECT 1 FROM petitions LIMIT 1").fetchone():
-            load_shipped_petitions(db)
+        for hook in current_app.extensions[HOOKS]:
+            hook(db)
+
+
+def after_migrate(app, hook):
+    """Have hook(db) run once a process has migrated a database (e.g. to fill an empty one)."""
+    # The store knows no domain: a domain plugs in here (petitions load the shipped files).
+    app.extensions.setdefault(HOOKS, []).append(hook)
 
 
 @contextmanager
@@ -95,6 +100,7 @@ def init_db_command():
 
 def init_app(app):
     """Register the database command with the app."""
+    app.extensions.setdefault(HOOKS, [])
     app.cli.add_command(init_db_command)
 
 

@@ -10,37 +10,28 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
 from flask import current_app, g, get_template_attribute, render_template, request
 from flask_babel import get_translations
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .headers import csp_nonce
-from .i18n import SOURCE_LANGUAGE, current_language
-from .signing import partner_optin_text
-from .tokens import issue_token
-
-TOKEN_MESSAGES = {
-    "form-forged": _l("We could not verify this form. Please check your details and sign again."),
-    "form-other-petition": _l("This form belongs to another petition. Please sign again here."),
-    "form-expired": _l("This form has expired. Please check your details and sign again."),
-    "form-too-fast": _l(
-        "That was quicker than we expected. Please check your details and sign again."
-    ),
-    "form-replayed": _l("This form was already sent. To sign again, please use this fresh form."),
-}
+from .languages import SOURCE_LANGUAGE, current_language
 
 # What changes between two renders of the same page: each is rendered as a marker, then
 # filled per request. The markers carry a secret of this process, so that no petition text,
 # partner name or query argument can pose as one.
 _MARK = secrets.token_hex(8)
-TOKEN_SLOT = f"\x00{_MARK}:token\x00"
-NONCE_SLOT = f"\x00{_MARK}:nonce\x00"
-PROGRESS_SLOT = f"\x00{_MARK}:progress\x00"
-SLOTS = re.compile(f"\x00{_MARK}:(token|nonce|progress)\x00")
-LABEL_SLOT = f"\x00{_MARK}:label\x00"
-VALUE_SLOT = f"\x00{_MARK}:value\x00"
-PROGRESS_SLOTS = re.compile(f"\x00{_MARK}:(label|value)\x00")
+SLOTS = re.compile(f"\x00{_MARK}:([a-z_]+)\x00")
 MAX_PAGES = 512
 MAX_PROGRESS = 1024
+
+
+def slot(name):
+    """Return the marker of a slot named name, filled per request by its filler."""
+    return f"\x00{_MARK}:{name}\x00"
+
+
+def rendering_slots():
+    """Tell whether the page being rendered is the cached one, with markers for its slots."""
+    return bool(g.get("page_slots"))
 
 
 def frozen(value):
@@ -69,7 +60,7 @@ def page_key(template, petition, values):
 def render_with_slots(template, petition, values):
     """Render a page with markers for its slots; return its literal pieces and slot names."""
     g.page_slots = True
-    g.csp_nonce = NONCE_SLOT
+    g.csp_nonce = slot("nonce")
     try:
         html = render_template(template, petition=petition, **values)
     finally:
@@ -77,8 +68,8 @@ def render_with_slots(template, petition, values):
     return SLOTS.split(html)
 
 
-def render_page(template, petition, blank_form=None, **values):
-    """Render a page once per content; per request fill in its token, nonce and count."""
+def render_page(template, petition, blank_form=None, fillers=None, **values):
+    """Render a page once per content; per request fill in its slots (nonce, count, fillers')."""
     # Building a form and rendering a template are most of a page's time (pyinstrument);
     # between two signers only the one-time token, the CSP nonce and the count differ.
     cacheable = not current_app.jinja_env.auto_reload  # auto_reload: templates being edited
@@ -94,15 +85,10 @@ def render_page(template, petition, blank_form=None, **values):
         if len(pages) >= MAX_PAGES:
             pages.clear()
         pages[key] = pieces
-    # Called only for the slots a page has: a thank-you page issues no token.
-    return fill_slots(
-        pieces,
-        {
-            "token": lambda: issue_token(petition["id"]),
-            "nonce": csp_nonce,
-            "progress": lambda: render_progress(petition),
-        },
-    )
+    # Called only for the slots a page has: a thank-you page issues no token. The domain
+    # rendering the page hands in its own fillers (the sign form's token, for one).
+    make = {"nonce": csp_nonce, "progress": lambda: render_progress(petition), **(fillers or {})}
+    return fill_slots(pieces, make)
 
 
 def fill_slots(pieces, make):
@@ -113,19 +99,10 @@ def fill_slots(pieces, make):
     return "".join(filled)
 
 
-def render_sign_form(form, petition, context):
-    """Render the sign form; a blank one for the page cache with a slot for its token."""
-    html = get_template_attribute("_macros.html", "sign_form")(form, petition, context)
-    if g.get("page_slots"):
-        # The macro's output was escaped when rendered; the token is URL-safe base64.
-        return Markup(str(html).replace(form.csrf_token.current_token, TOKEN_SLOT))  # noqa: S704
-    return html
-
-
 def render_progress(petition):
     """Render the progress bar: its markup once per petition, goal and language, then the count."""
-    if g.get("page_slots"):
-        return Markup(PROGRESS_SLOT)  # noqa: S704 - a constant
+    if rendering_slots():
+        return Markup(slot("progress"))  # noqa: S704 - a constant
     # Every signature changes the count, so a surge renders a new bar for nearly every page:
     # the macro and Flask-Babel's per-call lookups were a quarter of a thank-you page.
     bars = current_app.extensions["widget.progress"]
@@ -136,7 +113,7 @@ def render_progress(petition):
         return last_html
     if pieces is None:
         macro = get_template_attribute("_macros.html", "progress")
-        pieces = PROGRESS_SLOTS.split(str(macro(petition, LABEL_SLOT, VALUE_SLOT)))
+        pieces = SLOTS.split(str(macro(petition, slot("label"), slot("value"))))
         if len(bars) >= MAX_PROGRESS:
             bars.clear()
     make = {
@@ -175,10 +152,5 @@ def init_app(app):
     app.extensions["widget.pages"] = {}  # (template, where, language, ...) -> pieces
     app.extensions["widget.progress"] = {}  # (slug, goal, language) -> pieces, last bar
     app.jinja_env.globals.update(
-        csp_nonce=csp_nonce,
-        inline_css=css,
-        token_messages=TOKEN_MESSAGES,
-        partner_optin_text=partner_optin_text,
-        render_sign_form=render_sign_form,
-        render_progress=render_progress,
+        csp_nonce=csp_nonce, inline_css=css, render_progress=render_progress
     )

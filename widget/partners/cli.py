@@ -1,0 +1,86 @@
+"""The partner commands: add partners, print their snippets and export links."""
+
+import click
+from flask.cli import AppGroup
+
+from ..petitions.files import SLUG_RE
+from ..petitions.records import get_petition
+from ..store.db import get_db, utc_now, write_transaction
+from .export_links import export_link
+from .records import ORIGIN_RE, get_partner, partner_key
+from .share import iframe_snippet, snippet
+
+partner_cli = AppGroup("partner", help="Add partners and print their snippets and export links.")
+
+
+@partner_cli.command("add")
+@click.argument("slug")
+@click.option("--name", required=True, help="The organization's name, as signers see it.")
+@click.option("--optin-text", default="", help="The partner's opt-in wording on the form.")
+@click.option(
+    "--origin",
+    "origins",
+    multiple=True,
+    metavar="URL",
+    help="A site allowed to frame this partner's embeds (repeat; none: any site).",
+)
+def add_command(slug, name, optin_text, origins):
+    """Create or update a partner."""
+    if not SLUG_RE.match(slug):
+        raise click.BadParameter("lowercase letters, digits and dashes", param_hint="SLUG")
+    for origin in origins:
+        if not ORIGIN_RE.match(origin):
+            raise click.BadParameter(
+                f"{origin!r} is not like https://example.org", param_hint="--origin"
+            )
+    values = {
+        "name": name,
+        "optin_text": optin_text or f"I want to hear from {name}.",
+        "origins": " ".join(origins),
+    }
+    db = get_db()
+    with write_transaction(db):
+        existing = get_partner(slug)
+        if existing:
+            db["partners"].update(existing["id"], values)
+        else:
+            db["partners"].insert({"slug": slug, **values, "created_at": utc_now()})
+    click.echo(f"{'Updated' if existing else 'Added'} partner {slug}")
+
+
+def require(getter, slug, kind):
+    """Return the record or stop the command with a clear message."""
+    record = getter(slug)
+    if record is None:
+        raise click.ClickException(f"no {kind} {slug!r}")
+    return record
+
+
+@partner_cli.command("snippet")
+@click.argument("partner_slug", metavar="PARTNER")
+@click.argument("petition_slug", metavar="PETITION")
+def snippet_command(partner_slug, petition_slug):
+    """Print the snippet (and the plain iframe variant) carrying the partner's key."""
+    partner = require(get_partner, partner_slug, "partner")
+    petition = require(get_petition, petition_slug, "petition")
+    key = partner_key(partner)
+    click.echo(snippet(petition, key))
+    click.echo("\nWhere scripts are not allowed:\n")
+    click.echo(iframe_snippet(petition, key))
+
+
+@partner_cli.command("export-link")
+@click.argument("partner_slug", metavar="PARTNER")
+@click.argument("petition_slug", metavar="PETITION")
+@click.option(
+    "--days",
+    default=7,
+    show_default=True,
+    type=click.IntRange(1, 90),
+    help="Days the link keeps working.",
+)
+def export_link_command(partner_slug, petition_slug, days):
+    """Print a signed, expiring URL that downloads the partner's opted-in signers as CSV."""
+    partner = require(get_partner, partner_slug, "partner")
+    petition = require(get_petition, petition_slug, "petition")
+    click.echo(export_link(partner, petition, days))
