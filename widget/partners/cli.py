@@ -10,7 +10,9 @@ from .export_links import export_link
 from .records import ORIGIN_RE, get_partner, partner_key
 from .share import iframe_snippet, snippet
 
-partner_cli = AppGroup("partner", help="Add partners and print their snippets and export links.")
+partner_cli = AppGroup(
+    "partner", help="Add and remove partners, print their snippets and export links."
+)
 
 
 @partner_cli.command("add")
@@ -40,7 +42,12 @@ def add_command(slug, name, optin_text, origins):
     }
     db = get_db()
     with write_transaction(db):
-        existing = get_partner(slug)
+        existing = get_partner(slug, removed=True)
+        if existing and existing["removed_at"]:
+            raise click.ClickException(
+                f"partner {slug!r} was removed; its slug stays with its signatures' history: "
+                "choose another"
+            )
         if existing:
             db["partners"].update(existing["id"], values)
         else:
@@ -84,3 +91,31 @@ def export_link_command(partner_slug, petition_slug, days):
     partner = require(get_partner, partner_slug, "partner")
     petition = require(get_petition, petition_slug, "petition")
     click.echo(export_link(partner, petition, days))
+
+
+@partner_cli.command("remove")
+@click.argument("slug")
+def remove_command(slug):
+    """Disable a partner: its key signs as no partner, its links stop; its history stays."""
+    partner = require(get_partner, slug, "partner")
+    db = get_db()
+    with write_transaction(db):
+        # Never deleted: its signatures keep their partner_id, and the id is never reused.
+        db.execute(
+            "UPDATE partners SET removed_at = ?, links_version = links_version + 1 WHERE id = ?",
+            [utc_now(), partner["id"]],
+        )
+    click.echo(f"Removed partner {slug}: its key and links no longer work; its signatures stay.")
+
+
+@partner_cli.command("revoke-links")
+@click.argument("slug")
+def revoke_links_command(slug):
+    """Make every export (and dashboard) link given to a partner stop working."""
+    partner = require(get_partner, slug, "partner")
+    db = get_db()
+    with write_transaction(db):
+        db.execute(
+            "UPDATE partners SET links_version = links_version + 1 WHERE id = ?", [partner["id"]]
+        )
+    click.echo(f"Revoked every link of partner {slug}; new ones can be made.")

@@ -15,10 +15,22 @@ ORIGIN_RE = re.compile(
     r"^https?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$|^https?://\[[0-9a-fA-F:.]{2,45}\](:[0-9]{1,5})?$"
 )
 
+CURRENT_PARTNER = "SELECT * FROM partners WHERE slug = ? AND removed_at IS NULL"
+ANY_PARTNER = "SELECT * FROM partners WHERE slug = ?"
 
-def get_partner(slug):
-    """Return the partner with this slug, or None."""
-    return next(get_db().query("SELECT * FROM partners WHERE slug = ?", [slug]), None)
+
+def get_partner(slug, removed=False):
+    """Return the partner with this slug, or None; a removed one only if asked (its history)."""
+    sql = ANY_PARTNER if removed else CURRENT_PARTNER
+    return next(get_db().query(sql, [slug]), None)
+
+
+def get_partner_by_id(partner_id):
+    """Return the current (not removed) partner with this id, or None."""
+    if type(partner_id) is not int:  # a bool is an int too
+        return None
+    sql = "SELECT * FROM partners WHERE id = ? AND removed_at IS NULL"
+    return next(get_db().query(sql, [partner_id]), None)
 
 
 def partner_key(partner):
