@@ -28,10 +28,10 @@ partner_cli = AppGroup(
 )
 def add_command(slug, name, optin_text, origins):
     """Create or update a partner."""
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.fullmatch(slug):
         raise click.BadParameter("lowercase letters, digits and dashes", param_hint="SLUG")
     for origin in origins:
-        if not ORIGIN_RE.match(origin):
+        if not ORIGIN_RE.fullmatch(origin):
             raise click.BadParameter(
                 f"{origin!r} is not like https://example.org", param_hint="--origin"
             )

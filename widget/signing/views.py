@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
+from ..partners.records import partner_framing, partner_from_key
 from ..petitions.localized import get_shown_petition_or_404
 from ..web.headers import embeddable
 from ..web.page_cache import render_page
@@ -58,12 +59,20 @@ def own_origins():
     return {own, origin_of(current_app.config["PUBLIC_URL"])}
 
 
+@bp.before_request
+def partner_framing_first():
+    """Narrow an embed's framing to its partner's sites before anything answers (a 429 too)."""
+    # The limiter, a 404 or a 413 can answer before the view has read the partner: every
+    # answer of a partner's embed must still carry that partner's frame-ancestors.
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "embeddable", False):
+        partner = partner_from_key(request.args.get("partner", ""))
+        g.frame_ancestors = partner_framing(partner) if partner else None
+
+
 def load_context(petition):
-    """Read the signer's context, narrowing framing to the partner's own sites if it lists any."""
-    context = SignContext.from_request(lang=petition["lang"])
-    if context.partner and context.partner["origins"]:
-        g.frame_ancestors = context.partner["origins"]
-    return context
+    """Read who brought the signer (partner, source, host page) from the query string."""
+    return SignContext.from_request(lang=petition["lang"])
 
 
 def check_post():
