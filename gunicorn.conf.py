@@ -4,7 +4,9 @@ Command-line flags and GUNICORN_CMD_ARGS override these, e.g.
 GUNICORN_CMD_ARGS="--bind 0.0.0.0:8000 --workers 4" make serve.
 """
 
+import logging
 import os
+import re
 from pathlib import Path
 
 bind = ["127.0.0.1:8000"]  # behind a reverse proxy on the same host; see README "Deploying"
@@ -23,7 +25,9 @@ graceful_timeout = 20  # on SIGTERM, finish requests in flight before exiting
 preload_app = True
 if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's own advice, not a temp file we write
     worker_tmp_dir = "/dev/shm"  # noqa: S108 - heartbeat files off the disk
-# No access log by default: it would record every signer's IP address. Errors go to stderr.
+# No access log by default: it would record every signer's IP address. Errors go to stderr,
+# with client addresses blanked (see on_starting): gunicorn names the client of a malformed
+# request ("Invalid request from ip=...").
 errorlog = "-"
 loglevel = "info"
 # Gunicorn 25+ opens a control socket at one path per user, which two services (or test runs)
@@ -57,3 +61,24 @@ def pre_fork(server, worker):
     held = open_database_files(database)
     if held:
         raise RuntimeError(f"the master holds {', '.join(held)} open; refusing to fork")
+
+
+# An IPv4 or IPv6 address, as gunicorn writes one ("ip=203.0.113.9", "ip=2001:db8::1").
+ADDRESS = re.compile(r"\b(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7})\b")
+ABOUT_A_CLIENT = ("Invalid request from", "Error handling request")
+
+
+class NoClientAddresses(logging.Filter):
+    """Blank the client addresses gunicorn writes about a malformed or failed request."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        if message.startswith(ABOUT_A_CLIENT):
+            # The error text can quote the request too (a forwarded-for header, a proxy line).
+            record.msg, record.args = ADDRESS.sub("-", message), ()
+        return True
+
+
+def on_starting(server):
+    """Keep signers' addresses out of the error log (workers inherit the filter at fork)."""
+    logging.getLogger("gunicorn.error").addFilter(NoClientAddresses())

@@ -174,6 +174,25 @@ def test_the_master_never_holds_the_database_open(gunicorn, tmp_path):
     assert any(held_by(pid) for pid in workers)  # the check sees a connection where one is
 
 
+def test_the_error_log_names_no_client_address(gunicorn, tmp_path):
+    server = gunicorn(workers=1)
+    with socket.create_connection(("127.0.0.1", server.port), 10, ("127.0.0.3", 0)) as conn:
+        # A malformed request, quoting a forwarded address as a proxy would.
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For 10.9.8.7\r\n\r\n")
+        answer = b""
+        while len(answer) < 12 and (chunk := conn.recv(100)):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 400"), answer
+    log = tmp_path / "gunicorn.log"
+    deadline = time.monotonic() + 10
+    while "Invalid request" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling the log for the line, with a deadline
+    text = log.read_text()
+    assert "Invalid request from ip=-" in text
+    assert "127.0.0.3" not in text
+    assert "10.9.8.7" not in text
+
+
 def test_pre_fork_refuses_when_the_master_holds_the_database(tmp_path):
     app = create_app({"SECRET_KEY": "k" * 32, "DATABASE": str(tmp_path / "held.db")})
     server = SimpleNamespace(

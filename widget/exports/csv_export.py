@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 import sys
 
 import click
@@ -119,7 +120,10 @@ def export_command(petition_slug, kind, partner_slug, output):
             )
     rows = export_rows(petition, kind, partner)
     if output:
-        with open(output, "w", newline="", encoding="utf-8") as out:
+        # Readable by its owner only: an export lists signers (umask would make it 0644).
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+        with open(fd, "w", newline="", encoding="utf-8") as out:
             write_csv(out, kind, rows)
         click.echo(f"Wrote {output}", err=True)
     else:

@@ -8,15 +8,16 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from .db import get_db
+from .db import get_db, private_file
 
 
 def backup_database(db, path):
     """Write a consistent copy of db to path, replacing it only once the copy is checked."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
+    private_file(str(partial))  # a backup holds every signer: readable by its owner only
     target = sqlite3.connect(partial)
     try:
         # SQLite's online backup API, in one step (pages=-1): it copies one snapshot under a

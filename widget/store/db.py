@@ -22,8 +22,17 @@ _writer = threading.RLock()  # reentrant: a nested transaction is SQLite's error
 HOOKS = "widget.store.after_migrate"
 
 
+def private_file(path):
+    """Create path empty and readable by its owner only, unless it exists."""
+    # Signers' names and addresses live here; SQLite makes the -wal and -shm files with the
+    # database's own mode, so they are private too. (An empty file is an empty database.)
+    if path != ":memory:" and not os.path.exists(path):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
 def connect(path, busy_timeout_ms=5000, synchronous="NORMAL"):
     """Open a connection with the pragmas every connection needs."""
+    private_file(path)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA journal_mode = WAL")
