@@ -1,9 +1,10 @@
 """Values that reach a header or the database are matched whole; every embed answer is framed."""
 
+import re
 import sqlite3
 
 import pytest
-from conftest import SLUG, add_partner, table_counts
+from conftest import ROOT, SLUG, add_partner, table_counts
 
 from widget.partners.records import ORIGIN_RE
 from widget.petitions.files import LANG_RE, SLUG_RE
@@ -75,3 +76,33 @@ def test_a_partners_404_in_the_embed_carries_its_frame_ancestors(app, client, ur
     assert response.headers["Content-Security-Policy"].endswith(
         "frame-ancestors https://mijente.net"
     )
+
+
+HOSTILE_HOST = 'x.example"><script>alert(1)</script>'
+
+
+def test_the_share_preview_escapes_the_host_it_is_served_from(app, db):
+    from widget.partners.share import snippet
+
+    with app.test_request_context():
+        petition = {"slug": SLUG, "title": "T"}
+        html = snippet(petition, base=f"http://{HOSTILE_HOST}/")
+    assert "<script>alert" not in html
+    assert 'href="http://x.example&#34;&gt;&lt;script&gt;' in html
+
+
+def test_a_hostile_host_header_gets_no_markup_and_no_5xx(client):
+    response = client.get(f"/p/{SLUG}/share", headers={"Host": HOSTILE_HOST})
+    assert response.status_code < 500
+    assert "<script>alert" not in response.get_data(as_text=True)
+
+
+def test_the_werkzeug_floor_blanks_invalid_hosts():
+    from importlib.metadata import version
+
+    from packaging.version import Version
+
+    setup = (ROOT / "setup.cfg").read_text()
+    floor = re.search(r"^\s*werkzeug>=([0-9.]+)$", setup, re.MULTILINE)
+    assert floor and Version(floor.group(1)) >= Version("3.1.8")  # Werkzeug #3142
+    assert Version(version("werkzeug")) >= Version(floor.group(1))

@@ -11,7 +11,9 @@ bp = Blueprint("share", __name__)
 
 def snippet(petition, key="", lang="", base=None):
     """Return the snippet a partner pastes, built from PUBLIC_URL (lang: the embed's language)."""
-    base = (base or current_app.config["PUBLIC_URL"]).rstrip("/")
+    # Escaped like every other value: the share page's preview passes request.host_url, which
+    # only Werkzeug's own checks keep free of quotes and markup.
+    base = escape((base or current_app.config["PUBLIC_URL"]).rstrip("/"))
     partner = f' data-partner="{escape(key)}"' if key else ""
     language = f' data-lang="{escape(lang)}"' if lang else ""
     link_text = escape(gettext("Sign: %(title)s", title=petition["title"]))
