@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..exports.csv_export import export_csv
 from ..petitions.records import get_petition
+from ..web.headers import secret_url
 from .links import LinkExpired, LinkInvalid, LinkRevoked, link_token, verify_link_token
 
 EXPORT_SALT = "petition-widget.partner-export"
@@ -21,6 +22,7 @@ def export_link(partner, petition, days):
 
 
 @bp.get("/exports/<token>.csv")
+@secret_url
 def download(token):
     """Send the partner's opted-in signers as CSV, if the link is genuine and current."""
     try:

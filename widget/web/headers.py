@@ -12,6 +12,12 @@ def embeddable(view):
     return view
 
 
+def secret_url(view):
+    """Mark a view whose URL carries a secret: none of its answers may leak it or be kept."""
+    view.secret_url = True
+    return view
+
+
 def csp_nonce():
     """Return this response's nonce for inline styles and scripts."""
     if "csp_nonce" not in g:
@@ -41,7 +47,14 @@ def set_security_headers(response):
     if ancestors == "'none'":
         response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "secret_url", False):
+        # Its error pages too: a link followed from one would carry the secret in Referer.
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    else:
+        # A view's own policy stands (only ever stricter): ours where it set none.
+        response.headers.setdefault("Referrer-Policy", "same-origin")
     # The widget works without cookies (DESIGN.md); make sure nothing slips one in.
     response.headers.pop("Set-Cookie", None)
     return response
