@@ -38,3 +38,16 @@ def test_schema_doc_names_every_column(db):
     for table in ("petitions", "petition_translations", "partners", "signatures"):
         for column in db[table].columns:
             assert f"`{column.name}`" in schema, f"{table}.{column.name}"
+
+
+def test_readme_claims_no_more_than_a_repeat_signature_hides(client, sign):
+    # A repeat signature leaves the live count unchanged, which the thank-you page shows, so
+    # whether an address had signed can be told: the README must say so, not deny it.
+    first = sign(email="ana@example.org").headers["Location"]
+    count = client.get("/p/chicago-welcoming-city/count.json").get_json()["count"]
+    again = sign(email="ANA@example.org").headers["Location"]
+    assert again == first
+    assert client.get("/p/chicago-welcoming-city/count.json").get_json()["count"] == count
+    words = " ".join(README.split())
+    assert "never tells whether an address had signed" not in words
+    assert "the live count, which a repeat signature leaves unchanged" in words
