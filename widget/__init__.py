@@ -35,7 +35,7 @@ def create_app(test_config=None):
         key_file = Path(app.instance_path) / "secret_key"
         app.config["SECRET_KEY"] = stored_secret_key(key_file, app.logger)
     else:  # instance/config.py, FLASK_SECRET_KEY or the caller's settings
-        checked_secret_key(app.config["SECRET_KEY"], "the configuration")
+        checked_secret_key(app.config["SECRET_KEY"], "instance/config.py or FLASK_SECRET_KEY")
 
     from . import exports, partners, petitions, signing, store, web
 
