@@ -2,7 +2,8 @@
 # the README's Configuration table; anything left out here keeps its default.
 # Environment variables FLASK_<NAME> override this file (e.g. FLASK_PUBLIC_URL).
 
-# SECRET_KEY = "a long random string"  # default: generated once into instance/secret_key
+# At least 32 characters: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'
+# SECRET_KEY = "..."  # default: generated once into instance/secret_key
 # PUBLIC_URL = "https://petitions.example.org"
 # DATABASE = "/var/lib/petition-widget/widget.db"
 # SQLITE_SYNCHRONOUS = "NORMAL"  # "FULL" also survives power loss, at some cost in writes/s
