@@ -9,11 +9,19 @@ from ..keys import serializer
 from ..store.db import get_db
 
 PARTNER_SALT = "petition-widget.partner-key"
+# A campaign code (`source`) keeps only these characters, and at most MAX_SOURCE of them.
+SOURCE_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
+MAX_SOURCE = 64
 # An origin as a browser sends it (scheme://host[:port]): a partner's site, the page framing an
 # embed.
 ORIGIN_RE = re.compile(
     r"^https?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$|^https?://\[[0-9a-fA-F:.]{2,45}\](:[0-9]{1,5})?$"
 )
+
+
+def clean_source(source):
+    """Return a campaign code with what is unsafe dropped, cut to MAX_SOURCE characters."""
+    return SOURCE_UNSAFE.sub("", source or "")[:MAX_SOURCE]
 
 
 def get_partner(slug):
