@@ -1,0 +1,123 @@
+"""A real WordPress (Debian's): an Author's posts embed the widget with the plugin, credited."""
+
+import base64
+import json
+import re
+import urllib.request
+
+import pytest
+from conftest import SLUG, add_partner
+from test_browser_embed import assert_fits_without_scrollbar, fill_and_sign, signatures
+
+pytest_plugins = ["browser_fixtures", "wordpress_fixtures"]
+
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def publish(wordpress, title, content):
+    """Publish a post as the Author through the REST API; return WordPress's answer."""
+    login = base64.b64encode(":".join(wordpress.author).encode()).decode()
+    request = urllib.request.Request(
+        f"{wordpress.url}/?rest_route=/wp/v2/posts",
+        data=json.dumps({"title": title, "content": content, "status": "publish"}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Basic {login}"},
+        method="POST",
+    )
+    with NO_PROXY.open(request, timeout=30) as response:
+        return json.load(response)
+
+
+def fetch(url):
+    with NO_PROXY.open(url, timeout=30) as response:
+        return response.read().decode()
+
+
+def post_content(kind, base, snippet):
+    """Return what the Author writes for each way of embedding a petition."""
+    url = f"{base}/p/{SLUG}?source=wp-{kind}"
+    return {
+        "shortcode": (
+            "<!-- wp:shortcode -->\n"
+            f'[petition_widget slug="{SLUG}" source="wp-{kind}"]\n'
+            "<!-- /wp:shortcode -->"
+        ),
+        # The classic editor: a link on a line of its own, between paragraphs.
+        "url": f"Please sign.\n\n{url}\n\nThank you.",
+        "embed-block": (
+            f'<!-- wp:embed {{"url":"{url}"}} -->\n'
+            f'<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">\n{url}\n'
+            "</div></figure>\n<!-- /wp:embed -->"
+        ),
+        "custom-html": f"<!-- wp:html -->\n{snippet}\n<!-- /wp:html -->",
+    }[kind]
+
+
+@pytest.fixture
+def wordpress_site(wordpress, live_app):
+    """Return (app, WordPress, snippet) with the plugin set to the live service and Mijente."""
+    app, base = live_app
+    _snippet, key = add_partner(app)
+    with app.app_context():
+        output = app.test_cli_runner().invoke(
+            args=["partner", "snippet", "mijente", SLUG, "--source", "wp-custom-html"]
+        )
+    snippet = "\n".join(output.output.splitlines()[:2])
+    wordpress.run("settings", service_url=base, partner_key=key)
+    return app, wordpress, snippet
+
+
+@pytest.mark.parametrize("kind", ["shortcode", "url", "embed-block", "custom-html"])
+def test_authors_post_shows_the_widget_that_resizes_signs_and_credits_the_partner(
+    wordpress_site, live_app, browser_page, kind
+):
+    app, wordpress, snippet = wordpress_site
+    post = publish(wordpress, f"Sign with us ({kind})", post_content(kind, live_app[1], snippet))
+    # WordPress's kses ran for the Author: a pasted <script> is gone, the link stays.
+    assert "<script" not in post["content"]["raw"]
+    page = browser_page
+    page.goto(post["link"])
+    page.locator("a.petition-widget").wait_for(state="hidden")  # the widget said it is ready
+    assert page.locator("script[src$='/static/embed.js']").count() == 1
+    frame_element = page.locator(f"iframe[src*='/p/{SLUG}/embed']")
+    frame = frame_element.element_handle().content_frame()
+    assert_fits_without_scrollbar(page)
+    form_height = frame_element.evaluate("f => f.offsetHeight")
+    fill_and_sign(frame, f"{kind}@example.org", optin_partner=True)
+    page.wait_for_function(
+        "([f, h]) => f.offsetHeight !== h", arg=[frame_element.element_handle(), form_height]
+    )
+    assert_fits_without_scrollbar(page)
+    [row] = signatures(app)
+    assert (row["partner"], row["source"], row["referrer"], row["optin_partner"]) == (
+        "mijente",
+        f"wp-{kind}",
+        wordpress.url,
+        1,
+    )
+    assert page.console_errors == []
+
+
+def test_without_javascript_the_authors_pasted_snippet_still_credits(wordpress_site, chromium):
+    app, wordpress, snippet = wordpress_site
+    post = publish(wordpress, "Sign without scripts", post_content("custom-html", "", snippet))
+    context = chromium.new_context(java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto(post["link"])
+        page.get_by_role("link", name=re.compile("^Sign: Tell the Chicago")).click()
+        fill_and_sign(page, "nojs@example.org")
+    finally:
+        context.close()
+    [row] = signatures(app)
+    assert (row["partner"], row["source"], row["referrer"]) == (
+        "mijente",
+        "wp-custom-html",
+        wordpress.url,
+    )
+
+
+def test_embed_js_loads_only_on_posts_with_a_widget(wordpress_site):
+    _app, wordpress, _snippet = wordpress_site
+    post = publish(wordpress, "News", "No petition here, only a link to https://example.org/p/x.")
+    assert "embed.js" not in fetch(post["link"])
