@@ -11,7 +11,7 @@ command -v wrk >/dev/null || missing+=(wrk)
 [ -f /usr/share/wordpress/wp-settings.php ] || missing+=(wordpress)
 [ -d /usr/share/wordpress/wp-content/themes/twentytwentythree ] || missing+=(wordpress-theme-twentytwentythree)
 command -v php >/dev/null || missing+=(php-cli)
-php -m 2>/dev/null | grep -qx mysqli || missing+=(php-mysql)
+php -r 'exit(extension_loaded("mysqli") ? 0 : 1);' 2>/dev/null || missing+=(php-mysql)
 [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
