@@ -49,6 +49,7 @@ def post_content(kind, base, snippet):
             "</div></figure>\n<!-- /wp:embed -->"
         ),
         "custom-html": f"<!-- wp:html -->\n{snippet}\n<!-- /wp:html -->",
+        "synced-pattern": "",  # filled in by the test: the pattern's reference
     }[kind]
 
 
@@ -66,12 +67,23 @@ def wordpress_site(wordpress, live_app):
     return app, wordpress, snippet
 
 
-@pytest.mark.parametrize("kind", ["shortcode", "url", "embed-block", "custom-html"])
+KINDS = ["shortcode", "url", "embed-block", "custom-html", "synced-pattern"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_authors_post_shows_the_widget_that_resizes_signs_and_credits_the_partner(
     wordpress_site, live_app, browser_page, kind
 ):
     app, wordpress, snippet = wordpress_site
-    post = publish(wordpress, f"Sign with us ({kind})", post_content(kind, live_app[1], snippet))
+    content = post_content(kind, live_app[1], snippet)
+    if kind == "synced-pattern":
+        pattern_snippet = snippet.replace("wp-custom-html", "wp-synced-pattern")
+        pattern = wordpress.run(
+            "pattern", content=f"<!-- wp:html -->\n{pattern_snippet}\n<!-- /wp:html -->"
+        )
+        assert "<script" in pattern["content"]  # an administrator's, kept whole
+        content = f'<!-- wp:block {{"ref":{pattern["id"]}}} /-->'
+    post = publish(wordpress, f"Sign with us ({kind})", content)
     # WordPress's kses ran for the Author: a pasted <script> is gone, the link stays.
     assert "<script" not in post["content"]["raw"]
     page = browser_page

@@ -165,13 +165,18 @@ add_action( 'init', 'petition_widget_init' );
  *
  * WordPress removes <script> from what an Author or Contributor pastes; the link stays, and
  * this finishes the job. Runs before the content is shown, so only pages with a widget load it.
+ * Runs after blocks are rendered (priority 9), so it sees synced patterns' content too.
  *
  * @param string $content The post's content.
  * @return string The content, unchanged.
  */
 function petition_widget_find_links( $content ) {
 	$service = petition_widget_settings()['service_url'];
-	if ( '' !== $service && false !== strpos( $content, 'petition-widget' ) && false !== strpos( $content, $service . '/p/' ) ) {
+	if ( '' === $service || false === strpos( $content, 'petition-widget' ) || false === strpos( $content, $service . '/p/' ) ) {
+		return $content;
+	}
+	// A snippet pasted whole (by an Administrator or Editor, or in a synced pattern) loads it.
+	if ( false === strpos( $content, $service . '/static/embed.js' ) ) {
 		petition_widget_enqueue();
 	}
 	return $content;
