@@ -4,6 +4,7 @@ import base64
 import json
 import re
 import urllib.request
+from urllib.parse import quote
 
 import pytest
 from conftest import SLUG, add_partner
@@ -22,6 +23,16 @@ def publish(wordpress, title, content):
         data=json.dumps({"title": title, "content": content, "status": "publish"}).encode(),
         headers={"Content-Type": "application/json", "Authorization": f"Basic {login}"},
         method="POST",
+    )
+    with NO_PROXY.open(request, timeout=30) as response:
+        return json.load(response)
+
+
+def rest_get(wordpress, route):
+    """GET a REST route as the Author; return its JSON."""
+    login = base64.b64encode(":".join(wordpress.author).encode()).decode()
+    request = urllib.request.Request(
+        f"{wordpress.url}/?rest_route={route}", headers={"Authorization": f"Basic {login}"}
     )
     with NO_PROXY.open(request, timeout=30) as response:
         return json.load(response)
@@ -133,3 +144,35 @@ def test_embed_js_loads_only_on_posts_with_a_widget(wordpress_site):
     _app, wordpress, _snippet = wordpress_site
     post = publish(wordpress, "News", "No petition here, only a link to https://example.org/p/x.")
     assert "embed.js" not in fetch(post["link"])
+
+
+def test_embed_blocks_preview_is_our_iframe_unsandboxed(wordpress_site, live_app):
+    _app, wordpress, _snippet = wordpress_site
+    base = live_app[1]
+    url = f"{base}/p/{SLUG}?source=editor"
+    # What the block editor asks when an Author pastes the link into an Embed block.
+    answer = rest_get(wordpress, f"/oembed/1.0/proxy&url={quote(url, safe='')}")
+    assert answer["type"] == "rich"
+    assert answer["provider_url"] == f"{base}/"
+    assert f'src="{base}/p/{SLUG}/embed?source=editor"' in answer["html"]
+    # A registered provider is trusted: no allow-scripts-only sandbox, so the form can send.
+    assert "sandbox" not in answer["html"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        """[petition_widget slug='x"><script>alert(1)</script>' source='"><b>']""",
+        """[petition_widget slug="chicago-welcoming-city" lang='es" onmouseover="alert(1)']""",
+    ],
+)
+def test_shortcode_output_is_escaped(wordpress_site, content):
+    _app, wordpress, _snippet = wordpress_site
+    html = wordpress.run("render", content=content)["html"]
+    link = r'<a class="petition-widget" href="[^"<>]+">Sign the petition</a>'
+    assert re.fullmatch(rf"\s*(<p>)?{link}(</p>)?\s*", html), html
+
+
+def test_shortcode_without_a_slug_shows_visitors_nothing(wordpress_site):
+    _app, wordpress, _snippet = wordpress_site
+    assert wordpress.run("render", content="[petition_widget]")["html"].strip() == ""

@@ -91,7 +91,8 @@ define('WP_SITEURL', '{url}');
 define('WP_CONTENT_DIR', '{content}');
 define('WP_CONTENT_URL', '{url}/wp-content');
 define('WP_ENVIRONMENT_TYPE', 'local'); // application passwords over http
-define('WP_HTTP_BLOCK_EXTERNAL', true); // loopback only
+define('WP_HTTP_BLOCK_EXTERNAL', true); // loopback only: the site and the service
+define('WP_ACCESSIBLE_HOSTS', '127.0.0.1');
 define('DISABLE_WP_CRON', true);
 define('AUTOMATIC_UPDATER_DISABLED', true);
 {salts}"""
@@ -146,6 +147,7 @@ def wordpress(tmp_path_factory):
     for name in ("plugins", "themes", "uploads"):
         (content / name).mkdir(parents=True)
     (content / "themes" / THEME.name).symlink_to(THEME)
+    (content / "mu-plugins").symlink_to(HERE / "mu-plugins")
     install_plugin(content, folder)
     mariadb, sock = start_mariadb(folder)
     port = free_port(WP_HOST)

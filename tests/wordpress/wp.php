@@ -48,6 +48,9 @@ if ($pw_action === 'install') {
         'post_content' => $pw_args['content'],
     ], true);
     echo json_encode(['id' => $id, 'content' => get_post($id)->post_content]);
+} elseif ($pw_action === 'render') {
+    // As a visitor (no user): what a post's content shows.
+    echo json_encode(['html' => apply_filters('the_content', $pw_args['content'])]);
 } elseif ($pw_action === 'settings') {
     update_option('petition_widget_settings', $pw_args);
     echo json_encode(get_option('petition_widget_settings'));
