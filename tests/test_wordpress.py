@@ -176,3 +176,34 @@ def test_shortcode_output_is_escaped(wordpress_site, content):
 def test_shortcode_without_a_slug_shows_visitors_nothing(wordpress_site):
     _app, wordpress, _snippet = wordpress_site
     assert wordpress.run("render", content="[petition_widget]")["html"].strip() == ""
+
+
+def test_administrator_sets_the_service_and_key_on_the_settings_page(
+    wordpress_site, live_app, browser_page
+):
+    _app, wordpress, _snippet = wordpress_site
+    key = wordpress.run("settings")["partner_key"]
+    page = browser_page
+    # The admin's styles and scripts are dozens of requests to one small PHP server; the
+    # settings form works without them.
+    page.route(
+        re.compile(r"/wp-(admin|includes)/.*\.(css|js|png|svg|woff2?)|load-(styles|scripts)\.php"),
+        lambda route: route.abort(),
+    )
+    page.goto(f"{wordpress.url}/wp-login.php")
+    page.get_by_label("Username or Email Address").fill("admin")
+    page.get_by_label("Password", exact=True).fill(wordpress.admin_password)
+    page.get_by_role("button", name="Log In").click()
+    page.wait_for_url("**/wp-admin/**")
+    page.goto(f"{wordpress.url}/wp-admin/options-general.php?page=petition-widget")
+    page.get_by_label("Service URL").fill("javascript:alert(1)")
+    page.get_by_label("Partner key").fill('bad"key')
+    page.get_by_role("button", name="Save Changes").click()
+    page.get_by_text("The service URL must start with https://").wait_for()
+    page.get_by_text("A partner key has only letters").wait_for()
+    assert wordpress.run("settings") == {"service_url": "", "partner_key": ""}
+    page.get_by_label("Service URL").fill(live_app[1] + "/")
+    page.get_by_label("Partner key").fill(f" {key} ")
+    page.get_by_role("button", name="Save Changes").click()
+    page.get_by_text("Settings saved.").wait_for()
+    assert wordpress.run("settings") == {"service_url": live_app[1], "partner_key": key}

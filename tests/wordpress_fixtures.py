@@ -120,6 +120,7 @@ class WordPress:
     url: str
     env: dict
     author: tuple = ()
+    admin_password: str = ""
 
     def run(self, action, **args):
         """Run tests/wordpress/wp.php ACTION on this site; return its JSON answer."""
@@ -168,6 +169,7 @@ def wordpress(tmp_path_factory):
         assert answer["theme"] == "twentytwentythree"
         assert answer["author_can_unfiltered_html"] is False
         site.author = (answer["author"], answer["application_password"])
+        site.admin_password = answer["admin_password"]
         php = subprocess.Popen(
             ["php", "-S", f"{WP_HOST}:{port}", "-t", str(WORDPRESS), str(HERE / "router.php")],
             env=env,

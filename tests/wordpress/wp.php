@@ -14,7 +14,8 @@ require '/usr/share/wordpress/wp-load.php';
 if ($pw_action === 'install') {
     require_once ABSPATH . 'wp-admin/includes/upgrade.php';
     require_once ABSPATH . 'wp-admin/includes/plugin.php';
-    wp_install('Partner blog', 'admin', 'admin@example.org', true, '', wp_generate_password(24));
+    $admin_password = wp_generate_password(24);
+    wp_install('Partner blog', 'admin', 'admin@example.org', true, '', $admin_password);
     switch_theme('twentytwentythree');
     $result = activate_plugin('petition-widget/petition-widget.php');
     if (is_wp_error($result)) {
@@ -31,6 +32,7 @@ if ($pw_action === 'install') {
         $author, ['name' => 'tests']
     );
     echo json_encode([
+        'admin_password' => $admin_password,
         'author' => 'author',
         'application_password' => $password,
         'theme' => get_stylesheet(),
@@ -52,6 +54,8 @@ if ($pw_action === 'install') {
     // As a visitor (no user): what a post's content shows.
     echo json_encode(['html' => apply_filters('the_content', $pw_args['content'])]);
 } elseif ($pw_action === 'settings') {
-    update_option('petition_widget_settings', $pw_args);
+    if ($pw_args) {
+        update_option('petition_widget_settings', $pw_args);
+    }
     echo json_encode(get_option('petition_widget_settings'));
 }
