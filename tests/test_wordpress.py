@@ -3,11 +3,14 @@
 import base64
 import json
 import re
+import subprocess
+import sys
 import urllib.request
+import zipfile
 from urllib.parse import quote
 
 import pytest
-from conftest import SLUG, add_partner
+from conftest import ROOT, SLUG, add_partner
 from test_browser_embed import assert_fits_without_scrollbar, fill_and_sign, signatures
 
 pytest_plugins = ["browser_fixtures", "wordpress_fixtures"]
@@ -207,3 +210,27 @@ def test_administrator_sets_the_service_and_key_on_the_settings_page(
     page.get_by_role("button", name="Save Changes").click()
     page.get_by_text("Settings saved.").wait_for()
     assert wordpress.run("settings") == {"service_url": live_app[1], "partner_key": key}
+
+
+def test_plugin_zip_is_installable_with_wordpress_headers(tmp_path):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from build_wordpress_plugin import build
+    finally:
+        sys.path.pop(0)
+    build(tmp_path / "petition-widget.zip")
+    with zipfile.ZipFile(tmp_path / "petition-widget.zip") as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path)
+        readme = archive.read("petition-widget/readme.txt").decode()
+        main = archive.read("petition-widget/petition-widget.php").decode()
+    assert {"petition-widget/petition-widget.php", "petition-widget/readme.txt"} <= names
+    assert all(name.startswith("petition-widget/") for name in names)
+    assert readme.startswith("=== Petition Widget ===\n")
+    for header in ("Stable tag: 0.1.0", "License: GPLv2 or later", "== Description =="):
+        assert header in readme
+    for header in ("Plugin Name:       Petition Widget", "License:           GPL-2.0-or-later"):
+        assert header in main
+    for path in (tmp_path / "petition-widget").rglob("*.php"):
+        lint = subprocess.run(["php", "-l", str(path)], capture_output=True, text=True, timeout=30)
+        assert lint.returncode == 0, lint.stdout + lint.stderr
