@@ -1,8 +1,10 @@
 """WordPress fixtures: Debian's WordPress on a private MariaDB, served by `php -S` on 127.0.0.3."""
 
+import contextlib
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -62,12 +64,16 @@ def start_mariadb(folder):
         + ["--skip-networking", "--user=root", f"--pid-file={folder / 'mysqld.pid'}"]
         + [f"--log-error={folder / 'mysqld.err'}", "--innodb-buffer-pool-size=32M"],
     )
-    wait_for(sock.exists, "mariadbd", process=server)
-    subprocess.run(
-        ["mariadb", "--no-defaults", f"--socket={sock}", "-uroot", "-e", "CREATE DATABASE wp"],
-        check=True,
-        timeout=30,
-    )
+    try:
+        wait_for(sock.exists, "mariadbd", process=server)
+        subprocess.run(
+            ["mariadb", "--no-defaults", f"--socket={sock}", "-uroot", "-e", "CREATE DATABASE wp"],
+            check=True,
+            timeout=30,
+        )
+    except BaseException:
+        stop(server, server.send_signal)
+        raise
     return server, sock
 
 
@@ -111,6 +117,17 @@ def install_plugin(content, folder):
     build(archive)
     with zipfile.ZipFile(archive) as plugin:
         plugin.extractall(content / "plugins")
+
+
+def stop(process, send):
+    """Stop a server with SIGTERM (send(signal) reaches it and its children), then SIGKILL."""
+    with contextlib.suppress(ProcessLookupError):  # gone already
+        send(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        process.wait(timeout=5)
 
 
 @dataclass
@@ -175,17 +192,13 @@ def wordpress(tmp_path_factory):
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=log,
+            start_new_session=True,  # its own process group: the stop reaches its workers
         )
         wait_for(lambda: answers(WP_HOST, port), "php -S", process=php)
         yield site
     finally:
-        for process in (php, mariadb):
-            if process is not None:
-                process.terminate()
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=5)
+        if php is not None:
+            stop(php, lambda sig: os.killpg(php.pid, sig))
+        stop(mariadb, mariadb.send_signal)
         config.unlink(missing_ok=True)
         log.close()
