@@ -40,6 +40,9 @@ def test_snippet_link_carries_the_source_and_the_share_page_shows_it(runner, cli
     html = client.get(share.removeprefix("http://127.0.0.1:5000")).get_data(as_text=True)
     # In the textarea the snippet is escaped once more.
     assert f"?partner={partner_key}&amp;amp;source=newsletter&#34;&gt;Sign:" in html
+    # Choosing a language keeps the partner's codes.
+    spanish = f"/p/{SLUG}/share?partner={partner_key}&amp;source=newsletter&amp;lang=es"
+    assert f'href="{spanish}"' in html
     forged = client.get(f"/p/{SLUG}/share?partner=forged.key").get_data(as_text=True)
     assert "forged.key" not in forged
 

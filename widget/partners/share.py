@@ -53,10 +53,11 @@ def share(slug):
     key = key if partner_from_key(key) else ""
     source = clean_source(request.args.get("source"))
     codes = {"key": key, "lang": lang, "source": source}
+    query = {"partner": key, "source": source, "lang": lang}
     return render_template(
         "share.html",
         petition=petition,
-        query_args={name: value for name, value in codes.items() if value},
+        query_args={name: value for name, value in query.items() if value},
         snippet=snippet(petition, **codes),
         iframe_snippet=iframe_snippet(petition, **codes),
         # The preview runs the real snippet against the host serving this page, so it
