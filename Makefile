@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: run serve test lint system-deps bench translations
+.PHONY: run serve test lint system-deps bench translations wordpress-plugin
 
 CATALOGS := $(wildcard widget/translations/*/LC_MESSAGES/messages.po)
 
@@ -46,3 +46,7 @@ system-deps:
 ## Run the benchmark (bench/run.py) and print its table; e.g. BENCH_ARGS=--compare.
 bench: system-deps $(VENV)/.test-installed
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## Build the installable WordPress plugin: dist/petition-widget.zip.
+wordpress-plugin:
+	$(PYTHON) scripts/build_wordpress_plugin.py dist/petition-widget.zip

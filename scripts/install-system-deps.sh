@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need (Chromium for browser tests, Redis for shared
-# rate limits, sqlite3 for the docs' examples, wrk for the benchmark) when they are missing.
+# rate limits, sqlite3 for the docs' examples, wrk for the benchmark, WordPress with PHP and
+# MariaDB for the plugin's tests) when they are missing.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v wrk >/dev/null || missing+=(wrk)
+[ -f /usr/share/wordpress/wp-settings.php ] || missing+=(wordpress)
+[ -d /usr/share/wordpress/wp-content/themes/twentytwentythree ] || missing+=(wordpress-theme-twentytwentythree)
+command -v php >/dev/null || missing+=(php-cli)
+php -r 'exit(extension_loaded("mysqli") ? 0 : 1);' 2>/dev/null || missing+=(php-mysql)
+[ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

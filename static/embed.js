@@ -14,11 +14,12 @@
       var match = url.pathname.match(/^\/p\/([a-z0-9-]+)\/?$/);
       if (!match || (scriptOrigin && url.origin !== scriptOrigin)) return;
       link.setAttribute("data-petition-widget-done", "1");
+      // The link's own URL carries partner, source and lang (a stripped script still
+      // credits the partner); data-* attributes, the older form, win where both are set.
       var query = new URLSearchParams();
-      var pairs = [["partner", "data-partner"], ["source", "data-source"], ["lang", "data-lang"]];
-      pairs.forEach(function (pair) {
-        var value = link.getAttribute(pair[1]);
-        if (value) query.set(pair[0], value);
+      ["partner", "source", "lang"].forEach(function (name) {
+        var value = link.getAttribute("data-" + name) || url.searchParams.get(name);
+        if (value) query.set(name, value);
       });
       query.set("origin", location.origin);
       var frame = document.createElement("iframe");
@@ -27,7 +28,7 @@
       frame.loading = "lazy";
       frame.setAttribute("sandbox", "allow-forms allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox");
       frame.style.cssText = "display:block;width:100%;max-width:40rem;border:0;overflow:hidden;height:" + START_HEIGHT + "px";
-      var entry = { frame: frame, link: link, origin: url.origin, slug: match[1], ready: false };
+      var entry = { frame: frame, link: link, origin: url.origin, slug: match[1], partner: query.get("partner"), ready: false };
       frames.push(entry);
       // Until the widget says it is ready, the link stays: if the frame cannot load, the
       // link still leads to the full petition page.
@@ -56,7 +57,7 @@
           } else if (data.event === "signed") {
             entry.frame.dispatchEvent(new CustomEvent("petition-widget:signed", {
               bubbles: true,
-              detail: { slug: entry.slug, partner: entry.link.getAttribute("data-partner") || null }
+              detail: { slug: entry.slug, partner: entry.partner }
             }));
           }
         }

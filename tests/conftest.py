@@ -137,7 +137,7 @@ def add_partner(app, *origins):
     assert result.exit_code == 0, result.output
     output = runner.invoke(args=["partner", "snippet", "mijente", SLUG]).output
     snippet = "\n".join(output.splitlines()[:2])
-    return snippet, re.search(r'data-partner="([^"]+)"', snippet).group(1)
+    return snippet, re.search(r'\?partner=([^"&]+)', snippet).group(1)
 
 
 def form_token(response):

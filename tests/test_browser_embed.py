@@ -71,7 +71,7 @@ def test_sign_inside_cross_site_iframe_with_partner_source_and_referrer(
 ):
     app, base = live_app
     snippet, key = add_partner(app)
-    snippet = snippet.replace("data-partner=", 'data-source="newsletter" data-partner=')
+    snippet = snippet.replace('"petition-widget"', '"petition-widget" data-source="newsletter"')
     page = browser_page
     page.goto(partner_site("/act", partner_html(snippet)))
     page.locator("a.petition-widget").wait_for(state="hidden")  # the widget said it is ready
@@ -98,7 +98,7 @@ def test_sign_inside_cross_site_iframe_with_partner_source_and_referrer(
 def test_two_widgets_on_one_page_size_and_sign_independently(live_app, partner_site, browser_page):
     app, base = live_app
     snippet, _key = add_partner(app)
-    second = snippet.replace("data-partner=", 'data-source="second" data-partner=')
+    second = snippet.replace('"petition-widget"', '"petition-widget" data-source="second"')
     page = browser_page
     page.goto(partner_site("/two", partner_html(snippet + "\n<hr>\n" + second)))
     page.wait_for_function("document.querySelectorAll('iframe').length === 2")
@@ -118,22 +118,31 @@ def test_two_widgets_on_one_page_size_and_sign_independently(live_app, partner_s
     ]
 
 
-def test_without_javascript_the_link_leads_to_the_full_page_where_signing_works(
+def test_without_javascript_the_link_leads_to_the_full_page_and_credits_the_partner(
     live_app, partner_site, chromium
 ):
     app, base = live_app
-    snippet, _key = add_partner(app)
+    snippet, key = add_partner(app)
+    snippet = snippet.replace(f"partner={key}", f"partner={key}&amp;source=nojs")
     context = chromium.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
         page.goto(partner_site("/nojs", partner_html(snippet)))
         assert page.locator("iframe").count() == 0
         page.get_by_role("link", name=re.compile("^Sign: Tell the Chicago")).click()
-        page.wait_for_url(f"{base}/p/{SLUG}")
-        fill_and_sign(page, "nojs@example.org")
+        page.wait_for_url(f"{base}/p/{SLUG}?partner={key}&source=nojs")
+        fill_and_sign(page, "nojs@example.org", optin_partner=True)
     finally:
         context.close()
-    assert [row["email"] for row in signatures(app)] == ["nojs@example.org"]
+    [row] = signatures(app)
+    assert (row["email"], row["partner"], row["source"], row["optin_partner"]) == (
+        "nojs@example.org",
+        "mijente",
+        "nojs",
+        1,
+    )
+    # The browser's Referer named the partner's page: its origin is the referrer.
+    assert row["referrer"] == partner_site.origin
 
 
 def test_forged_partner_key_signs_as_no_partner(live_app, partner_site, browser_page):
@@ -268,10 +277,10 @@ def test_rate_limited_signer_sees_a_friendly_page_sized_inside_the_frame(
 def test_where_the_frame_is_refused_the_link_stays(live_app, partner_site, browser_page):
     app, base = live_app
     # The partner allows framing only on its own site, not on this page's origin.
-    snippet, _key = add_partner(app, "https://mijente.example")
+    snippet, key = add_partner(app, "https://mijente.example")
     page = browser_page
     page.goto(partner_site("/elsewhere", partner_html(snippet)))
     page.locator("iframe").wait_for(state="detached", timeout=15_000)
     link = page.get_by_role("link", name=re.compile("^Sign: Tell the Chicago"))
     assert link.is_visible()
-    assert link.get_attribute("href") == f"{base}/p/{SLUG}"
+    assert link.get_attribute("href") == f"{base}/p/{SLUG}?partner={key}"

@@ -23,11 +23,72 @@ def partner_key(app):
 def test_snippet_is_the_documented_shape_with_a_real_key(runner, partner_key):
     output = runner.invoke(args=["partner", "snippet", "mijente", SLUG]).output
     assert (
-        f'<a class="petition-widget" href="http://127.0.0.1:5000/p/{SLUG}" '
-        f'data-partner="{partner_key}">Sign: Tell the Chicago City Council'
+        f'<a class="petition-widget" href="http://127.0.0.1:5000/p/{SLUG}?partner={partner_key}">'
+        "Sign: Tell the Chicago City Council"
     ) in output
     assert '<script async src="http://127.0.0.1:5000/static/embed.js"></script>' in output
     assert f'<iframe src="http://127.0.0.1:5000/p/{SLUG}/embed?partner={partner_key}"' in output
+
+
+def test_snippet_link_carries_the_source_and_the_share_page_shows_it(runner, client, partner_key):
+    output = runner.invoke(
+        args=["partner", "snippet", "mijente", SLUG, "--source", "news letter!"]
+    ).output
+    href = f"http://127.0.0.1:5000/p/{SLUG}?partner={partner_key}&amp;source=newsletter"
+    assert f'<a class="petition-widget" href="{href}">' in output
+    assert f'/embed?partner={partner_key}&amp;source=newsletter"' in output
+    share = f"http://127.0.0.1:5000/p/{SLUG}/share?partner={partner_key}&source=newsletter"
+    assert share in output.splitlines()
+    html = client.get(share.removeprefix("http://127.0.0.1:5000")).get_data(as_text=True)
+    # In the textarea the snippet is escaped once more.
+    assert f"?partner={partner_key}&amp;amp;source=newsletter&#34;&gt;Sign:" in html
+    # Choosing a language keeps the partner's codes.
+    spanish = f"/p/{SLUG}/share?partner={partner_key}&amp;source=newsletter&amp;lang=es"
+    assert f'href="{spanish}"' in html
+    forged = client.get(f"/p/{SLUG}/share?partner=forged.key").get_data(as_text=True)
+    assert "forged.key" not in forged
+
+
+def test_link_to_the_full_page_signs_for_the_partner(client, db, sign, partner_key):
+    query = f"?partner={partner_key}&source=link"
+    page = client.get(f"/p/{SLUG}{query}").get_data(as_text=True)
+    assert "Mijente may email me about its campaigns." in page
+    response = sign(query=query, optin_partner="y")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith(f"/p/{SLUG}/thanks?partner={partner_key}")
+    row = next(db.query("SELECT * FROM signatures"))
+    assert (row["partner_id"], row["source"], row["optin_partner"]) == (1, "link", 1)
+
+
+@pytest.mark.parametrize(
+    ("referer", "stored"),
+    [
+        ("https://partner.example/blog/post?id=3", "https://partner.example"),
+        ("http://localhost/p/x", ""),  # our own page: the form posting back
+        ("javascript:alert(1)", ""),
+        ("", ""),
+    ],
+)
+def test_plain_iframe_referrer_is_the_referer_origin(client, db, sign, referer, stored):
+    headers = {"Referer": referer} if referer else {}
+    page = client.get(f"/p/{SLUG}/embed", headers=headers).get_data(as_text=True)
+    assert ("origin=" in page) == bool(stored)
+    # The origin travels in the form's URL; the post itself comes from our own page.
+    action = re.search(r'action="([^"]+)"', page).group(1).replace("&amp;", "&")
+    response = sign(url=action.split("?")[0], query="?" + action.partition("?")[2])
+    assert response.status_code == 303
+    assert next(db.query("SELECT referrer FROM signatures"))["referrer"] == stored
+
+
+def test_origin_in_the_url_wins_over_referer(client, db, sign):
+    headers = {"Referer": "https://elsewhere.example/"}
+    response = sign(
+        url=f"/p/{SLUG}/embed", query="?origin=https://partner.example", headers=headers
+    )
+    assert response.status_code == 303
+    assert (
+        next(db.query("SELECT referrer FROM signatures"))["referrer"] == "https://partner.example"
+    )
 
 
 def test_partner_embed_shows_a_separate_unticked_optin_and_stores_both_consents(

@@ -1,6 +1,6 @@
-"""Partners: the organizations that embed a petition, their keys, CLI, export links, share page."""
+"""Partners: organizations embedding a petition, their keys, CLI, export links, share, oEmbed."""
 
-from . import cli, export_links, records, share
+from . import cli, export_links, oembed, records, share
 
 
 def init_app(app):
@@ -8,4 +8,7 @@ def init_app(app):
     app.cli.add_command(cli.partner_cli)
     app.register_blueprint(share.bp)
     app.register_blueprint(export_links.bp)
-    app.jinja_env.globals.update(partner_optin_text=records.partner_optin_text)
+    app.register_blueprint(oembed.bp)
+    app.jinja_env.globals.update(
+        partner_optin_text=records.partner_optin_text, oembed_url=oembed.discovery_url
+    )

@@ -7,8 +7,8 @@ from ..petitions.files import SLUG_RE
 from ..petitions.records import get_petition
 from ..store.db import get_db, utc_now, write_transaction
 from .export_links import export_link
-from .records import ORIGIN_RE, get_partner, partner_key
-from .share import iframe_snippet, snippet
+from .records import ORIGIN_RE, clean_source, get_partner, partner_key
+from .share import iframe_snippet, petition_url, snippet
 
 partner_cli = AppGroup(
     "partner", help="Add and remove partners, print their snippets and export links."
@@ -66,14 +66,19 @@ def require(getter, slug, kind):
 @partner_cli.command("snippet")
 @click.argument("partner_slug", metavar="PARTNER")
 @click.argument("petition_slug", metavar="PETITION")
-def snippet_command(partner_slug, petition_slug):
+@click.option("--source", default="", help="A campaign code stored with each signature.")
+def snippet_command(partner_slug, petition_slug, source):
     """Print the snippet (and the plain iframe variant) carrying the partner's key."""
     partner = require(get_partner, partner_slug, "partner")
     petition = require(get_petition, petition_slug, "petition")
-    key = partner_key(partner)
-    click.echo(snippet(petition, key))
+    key, source = partner_key(partner), clean_source(source)
+    click.echo(snippet(petition, key, source=source))
     click.echo("\nWhere scripts are not allowed:\n")
-    click.echo(iframe_snippet(petition, key))
+    click.echo(iframe_snippet(petition, key, source=source))
+    click.echo("\nThe petition's link, for a WordPress post or an oEmbed-aware site:\n")
+    click.echo(petition_url(petition, key, source))
+    click.echo("\nThese codes on the share page, with a preview:\n")
+    click.echo(petition_url(petition, key, source, path="/share"))
 
 
 @partner_cli.command("export-link")

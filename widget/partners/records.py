@@ -9,6 +9,9 @@ from ..keys import serializer
 from ..store.db import get_db
 
 PARTNER_SALT = "petition-widget.partner-key"
+# A campaign code (`source`) keeps only these characters, and at most MAX_SOURCE of them.
+SOURCE_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
+MAX_SOURCE = 64
 # An origin as a browser sends it (scheme://host[:port]): a partner's site, the page framing an
 # embed. Always used with fullmatch: "$" would also match before a final newline, which then
 # reaches a header (a 500) or the database.
@@ -32,6 +35,11 @@ def get_partner_by_id(partner_id):
         return None
     sql = "SELECT * FROM partners WHERE id = ? AND removed_at IS NULL"
     return next(get_db().query(sql, [partner_id]), None)
+
+
+def clean_source(source):
+    """Return a campaign code with what is unsafe dropped, cut to MAX_SOURCE characters."""
+    return SOURCE_UNSAFE.sub("", source or "")[:MAX_SOURCE]
 
 
 def partner_key(partner):

@@ -1,14 +1,11 @@
 """Read who brought a signer (partner, source, host page) from the query string."""
 
-import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from flask import request
+from flask import current_app, request
 
-from ..partners.records import ORIGIN_RE, partner_from_key
-
-SOURCE_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
-MAX_SOURCE = 64
+from ..partners.records import ORIGIN_RE, clean_source, partner_from_key
 
 
 @dataclass(frozen=True)
@@ -27,11 +24,11 @@ class SignContext:
         args = request.args
         key = args.get("partner", "")
         partner = partner_from_key(key)
-        origin = args.get("origin", "")
+        origin = args.get("origin", "") or referring_origin()
         return cls(
             partner=partner,
             partner_key=key if partner else "",
-            source=SOURCE_UNSAFE.sub("", args.get("source", ""))[:MAX_SOURCE],
+            source=clean_source(args.get("source")),
             origin=origin if ORIGIN_RE.fullmatch(origin) else "",
             lang=lang,
         )
@@ -47,3 +44,13 @@ class SignContext:
             "lang": self.lang,
         }
         return {name: value for name, value in pairs.items() if value}
+
+
+def referring_origin():
+    """Return the origin of the page that linked or framed this one, unless it is ours."""
+    # A plain iframe, or the snippet's link followed without JavaScript, has no `origin` in
+    # its URL; the browser's Referer still names the page (its origin only, by default).
+    parts = urlsplit(request.referrer or "")
+    origin = f"{parts.scheme}://{parts.netloc}"
+    ours = {f"{request.scheme}://{request.host}", current_app.config["PUBLIC_URL"].rstrip("/")}
+    return origin if ORIGIN_RE.fullmatch(origin) and origin not in ours else ""
