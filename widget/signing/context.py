@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask import request
 
 from ..partners.records import ORIGIN_RE, partner_from_key
+from ..sharing.links import REF_RE
 
 SOURCE_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
 MAX_SOURCE = 64
@@ -20,6 +21,7 @@ class SignContext:
     source: str = ""
     origin: str = ""
     lang: str = "en"
+    ref: str = ""  # the sharer's code on a shared link; the signer's own on the thank-you page
 
     @classmethod
     def from_request(cls, lang="en"):
@@ -28,12 +30,14 @@ class SignContext:
         key = args.get("partner", "")
         partner = partner_from_key(key)
         origin = args.get("origin", "")
+        ref = args.get("ref", "")
         return cls(
             partner=partner,
             partner_key=key if partner else "",
             source=SOURCE_UNSAFE.sub("", args.get("source", ""))[:MAX_SOURCE],
             origin=origin if ORIGIN_RE.match(origin) else "",
             lang=lang,
+            ref=ref if REF_RE.match(ref) else "",
         )
 
     def query_args(self):
@@ -45,5 +49,6 @@ class SignContext:
             "source": self.source,
             "origin": self.origin,
             "lang": self.lang,
+            "ref": self.ref,
         }
         return {name: value for name, value in pairs.items() if value}

@@ -20,6 +20,8 @@ from .languages import SOURCE_LANGUAGE, current_language
 # partner name or query argument can pose as one.
 _MARK = secrets.token_hex(8)
 SLOTS = re.compile(f"\x00{_MARK}:([a-z_]+)\x00")
+# A slot inside a URL must survive percent-encoding (a share link inside a share link): letters.
+URL_SLOTS = re.compile(f"slot{_MARK}([a-z]+){_MARK}")
 MAX_PAGES = 512
 MAX_PROGRESS = 1024
 
@@ -27,6 +29,11 @@ MAX_PROGRESS = 1024
 def slot(name):
     """Return the marker of a slot named name, filled per request by its filler."""
     return f"\x00{_MARK}:{name}\x00"
+
+
+def url_slot(name):
+    """Return a marker of slot name that survives URL encoding, for values inside links."""
+    return f"slot{_MARK}{name}{_MARK}"
 
 
 def rendering_slots():
@@ -65,7 +72,7 @@ def render_with_slots(template, petition, values):
         html = render_template(template, petition=petition, **values)
     finally:
         del g.page_slots, g.csp_nonce
-    return SLOTS.split(html)
+    return SLOTS.split(URL_SLOTS.sub(lambda match: slot(match[1]), html))
 
 
 def render_page(template, petition, blank_form=None, fillers=None, **values):
@@ -79,12 +86,11 @@ def render_page(template, petition, blank_form=None, fillers=None, **values):
     if pieces is None:
         if blank_form:
             values["form"] = blank_form()
-        if not cacheable:
-            return render_template(template, petition=petition, **values)
         pieces = render_with_slots(template, petition, values)
-        if len(pages) >= MAX_PAGES:
-            pages.clear()
-        pages[key] = pieces
+        if cacheable:  # auto_reload: templates being edited, render afresh every time
+            if len(pages) >= MAX_PAGES:
+                pages.clear()
+            pages[key] = pieces
     # Called only for the slots a page has: a thank-you page issues no token. The domain
     # rendering the page hands in its own fillers (the sign form's token, for one).
     make = {"nonce": csp_nonce, "progress": lambda: render_progress(petition), **(fillers or {})}
