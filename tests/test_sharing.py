@@ -1,4 +1,4 @@
-"""Sharing: each signer's random code, links that credit them, what a signature through one stores."""
+"""Sharing: random codes per signer, links that credit them, signatures made through them."""
 
 import re
 from urllib.parse import parse_qs, unquote, urlsplit
