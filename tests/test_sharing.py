@@ -112,3 +112,13 @@ def test_embedded_thank_you_stays_under_10_kb_in_spanish_with_a_partner(app, cli
     html = client.get(f"/p/{SLUG}/embed/thanks?partner={key}&lang=es&ref={'E' * 16}").data
     assert len(html) <= 10 * 1024
     assert b"<style" in html and b'rel="stylesheet"' not in html  # one request
+
+
+def test_petition_list_shows_signatures_per_share_channel_and_the_share_ratio(runner, sign):
+    code = ref_of(sign(email="ana@example.org"))
+    sign(email="luis@example.org", query=f"?source=share-whatsapp&ref={code}")
+    sign(email="eva@example.org", query=f"?source=share-whatsapp&ref={code}")
+    sign(email="ines@example.org", query=f"?source=share-copy&ref={code}")
+    sign(email="sam@example.org", query="?source=newsletter")
+    output = runner.invoke(args=["petition", "list"]).output
+    assert "  through shares: whatsapp 2, copy 1; share ratio 0.60 (3 of 5)" in output
