@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need (Chromium for browser tests, Redis for shared
-# rate limits, sqlite3 for the docs' examples, wrk for the benchmark) when they are missing.
+# rate limits, sqlite3 for the docs' examples, wrk for the benchmark, DejaVu fonts for the
+# preview cards) when they are missing.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v wrk >/dev/null || missing+=(wrk)
+# The preview cards are drawn in DejaVu Sans (widget/sharing/cards.py).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -59,6 +59,5 @@ def echo_shares(petition, shares):
     shared = sum(total["signatures"] for total in shares)
     ratio = shared / petition["signature_count"] if petition["signature_count"] else 0
     channels = ", ".join(f"{total['channel']} {total['signatures']}" for total in shares)
-    click.echo(
-        f"  through shares: {channels}; share ratio {ratio:.2f} ({shared} of {petition['signature_count']})"
-    )
+    count = petition["signature_count"]
+    click.echo(f"  through shares: {channels}; share ratio {ratio:.2f} ({shared} of {count})")
