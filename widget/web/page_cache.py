@@ -12,6 +12,7 @@ from flask import current_app, g, get_template_attribute, render_template, reque
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
+from .goals import shown_goal
 from .headers import csp_nonce
 from .languages import SOURCE_LANGUAGE, current_language
 
@@ -112,19 +113,21 @@ def render_progress(petition):
     # Every signature changes the count, so a surge renders a new bar for nearly every page:
     # the macro and Flask-Babel's per-call lookups were a quarter of a thank-you page.
     bars = current_app.extensions["widget.progress"]
-    key = (petition["slug"], petition["goal"], current_language())
     count = petition["signature_count"]
+    goal = shown_goal(petition["goal"], count, petition.get("goal_steps", True))
+    key = (petition["slug"], goal, current_language())
     pieces, last_count, last_html = bars.get(key) or (None, None, None)
     if count == last_count:  # between two signatures, every page shows the same bar
         return last_html
     if pieces is None:
         macro = get_template_attribute("_macros.html", "progress")
-        pieces = SLOTS.split(str(macro(petition, slot("label"), slot("value"))))
+        shown = {**petition, "goal": goal}
+        pieces = SLOTS.split(str(macro(shown, slot("label"), slot("value"))))
         if len(bars) >= MAX_PROGRESS:
             bars.clear()
     make = {
         "label": lambda: escape(count_label(count)),
-        "value": lambda: str(min(count, petition["goal"])),
+        "value": lambda: str(min(count, goal)),
     }
     html = Markup(fill_slots(pieces, make))  # noqa: S704 - escaped pieces and an escaped label
     bars[key] = (pieces, count, html)
