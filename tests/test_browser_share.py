@@ -83,6 +83,7 @@ def test_sharing_works_with_the_keyboard_alone(live_app, chromium):
         assert {"WhatsApp", "Facebook", "X", "Bluesky", "Telegram", "Email"} <= set(reached)
         page.keyboard.press("Enter")
         page.get_by_role("status").filter(has_text="Link copied.").wait_for()
+        assert page.evaluate("document.activeElement.id") == "share-copy"  # still in place
         copied = page.evaluate("navigator.clipboard.readText()")
         if SHOTS:
             page.screenshot(path=f"{SHOTS}/thanks-1280.png", full_page=True)
