@@ -30,6 +30,8 @@ def rate_row(figures, workload, what, unit="requests/s"):
 def latency_row(rounds, what, low, high, target=None):
     p50, p99 = median(rounds, low), median(rounds, high)
     limit = f"p99 ≤ {target} ms" if target else ""
+    if p50 is None or p99 is None:  # no round completed one (a loaded machine, --quick)
+        return row(what, "n/a", limit)
     return row(what, f"{p50:.1f} / {p99:.1f} ms", limit, None if target is None else p99 <= target)
 
 
