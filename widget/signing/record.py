@@ -21,10 +21,10 @@ INSERT INTO signatures (petition_id, first_name, last_name, email, email_key, po
     ip_hash, created_at, ref_code, referred_by)
 VALUES (:petition_id, :first_name, :last_name, :email, :email_key, :postal_code,
     :partner_id, :source, :referrer, :optin_org, :optin_partner, :consent_text, :lang, :status,
-    :ip_hash, :created_at, :ref_code,
-    (SELECT id FROM signatures WHERE ref_code = :referred_by AND petition_id = :petition_id))
+    :ip_hash, :created_at, :ref_code, :referred_by)
 ON CONFLICT (petition_id, email_key) DO NOTHING
 """
+SHARER = "SELECT id FROM signatures WHERE ref_code = ? AND petition_id = ?"
 EXISTING_REF_CODE = "SELECT ref_code FROM signatures WHERE petition_id = ? AND email_key = ?"
 
 
@@ -69,7 +69,7 @@ def record_signature(petition, form, nonce, context, status="counted"):
         "ip_hash": hash_ip(request.remote_addr),
         "created_at": now,
         "ref_code": new_ref_code(),
-        "referred_by": context.ref or None,  # the sharer's code; the insert finds its id
+        "referred_by": None,
     }
     db = get_db()
     with write_transaction(db):
@@ -80,6 +80,9 @@ def record_signature(petition, form, nonce, context, status="counted"):
         )
         if spent.rowcount == 0:
             raise FormTokenError("form-replayed")
+        if context.ref:  # came through a shared link: credit the sharer (an indexed lookup)
+            sharer = db.execute(SHARER, [context.ref, petition["id"]]).fetchone()
+            row["referred_by"] = sharer[0] if sharer else None
         # A repeat signer is skipped here and thanked like anyone else: no answer reveals
         # whether an address had signed. Their thank-you carries their first signature's code
         # (a random string like any other), so a repeat keeps the credit for what they share.
