@@ -8,6 +8,8 @@ import pytest
 from conftest import SLUG
 from PIL import Image
 
+from widget.store.db import get_db
+
 
 class Meta(HTMLParser):
     """Collect a page's <meta> values by property or name, and its <link>s."""
@@ -60,6 +62,13 @@ def test_generated_card_is_a_png_per_language_drawn_once(app, client, tmp_path):
     assert cards == [f"{SLUG}.en.2.png", f"{SLUG}.es.2.png"]
     (tmp_path / "cards" / cards[0]).write_bytes(b"cached")  # served from the cache from now on
     assert client.get(f"/p/{SLUG}/card.png?lang=en").data == b"cached"
+    with app.app_context():  # an edit bumps the revision: a new card replaces the old one
+        db = get_db()
+        with db.conn:
+            db.execute("UPDATE petitions SET title = 'New title' WHERE slug = ?", [SLUG])
+    assert client.get(f"/p/{SLUG}/card.png?lang=en").data != b"cached"
+    cards = sorted(path.name for path in (tmp_path / "cards").iterdir())
+    assert cards == [f"{SLUG}.en.3.png", f"{SLUG}.es.2.png"]
     assert client.get("/p/no-such-petition/card.png").status_code == 404
 
 

@@ -77,8 +77,11 @@ def draw_card(title, organization, call, host):
     return out.getvalue()
 
 
-def cached_card(folder, name, make):
-    """Return the card stored as folder/name, drawing it with make() the first time."""
+def cached_card(folder, name, make, replaces=""):
+    """Return the card stored as folder/name, drawing it with make() the first time.
+
+    A new card deletes the older ones its `replaces` glob names (a petition's past revisions).
+    """
     path = Path(folder) / name
     try:
         return path.read_bytes()
@@ -91,6 +94,9 @@ def cached_card(folder, name, make):
     with os.fdopen(fd, "wb") as file:
         file.write(data)
     os.replace(temporary, path)
+    for old in path.parent.glob(replaces) if replaces else ():
+        if old.name != name:
+            old.unlink(missing_ok=True)
     return data
 
 

@@ -48,7 +48,8 @@ def card(slug):
         call = gettext("Sign the petition")
         return draw_card(petition["title"], petition["organization"], call, host)
 
-    return image_response(cached_card(folder, name, make), "image/png", PREVIEW_MAX_AGE)
+    data = cached_card(folder, name, make, replaces=f"{slug}.{petition['lang']}.*.png")
+    return image_response(data, "image/png", PREVIEW_MAX_AGE)
 
 
 @bp.get("/p/<slug>/image")
