@@ -99,9 +99,15 @@ def test_links_shared_from_a_partners_embed_keep_the_partners_credit(app, client
     code = ref_of(sign(url=f"/p/{SLUG}/embed", query=f"?partner={key}"))
     thanks = client.get(f"/p/{SLUG}/embed/thanks?partner={key}&ref={code}").get_data(as_text=True)
     assert f"partner={key}&amp;source=share-copy&amp;ref={code}" in thanks
-    shared = client.get(f"/p/{SLUG}/share/telegram?ref={code}").headers["Location"]
-    url = parse_qs(urlsplit(shared).query)["url"][0]
+    assert f'href="/p/{SLUG}/share/telegram?partner={key}&amp;ref={code}' in thanks
+    shared = client.get(f"/p/{SLUG}/share/telegram?partner={key}&ref={code}")
+    url = parse_qs(urlsplit(shared.headers["Location"]).query)["url"][0]
     assert parse_qs(urlsplit(url).query)["partner"] == [key]
+    # The code alone (which a repeat signer also gets) says nothing of whom its signer came
+    # through, and a forged key is left out.
+    for query in (f"ref={code}", f"ref={code}&partner=forged.key"):
+        alone = client.get(f"/p/{SLUG}/share/telegram?{query}").headers["Location"]
+        assert "partner" not in unquote(alone)
     sign(email="luis@example.org", query=f"?partner={key}&source=share-telegram&ref={code}")
     friend = db.execute("SELECT partner_id, referred_by FROM signatures WHERE id = 2").fetchone()
     assert friend == (1, 1)

@@ -6,9 +6,6 @@ from urllib.parse import quote
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..partners.records import partner_key
-from ..store.db import get_db
-
 # A signature's ref_code (secrets.token_urlsafe, or hex for rows signed before sharing existed).
 REF_RE = re.compile(r"^[A-Za-z0-9_-]{16,24}$")
 # Where each channel's share goes; {text_url} is the text, a space and the link.
@@ -48,27 +45,16 @@ def channel_url(petition, channel, ref="", partner=""):
     )
 
 
-def sharer_partner_key(petition, ref):
-    """Return the key of the partner whose embed the sharer signed through, or ""."""
-    if not REF_RE.match(ref):
-        return ""
-    row = get_db().execute(
-        "SELECT pa.slug FROM signatures s JOIN partners pa ON pa.id = s.partner_id"
-        " WHERE s.ref_code = ? AND s.petition_id = ?",
-        [ref, petition["id"]],
-    )
-    found = row.fetchone()
-    return partner_key({"slug": found[0]}) if found else ""
-
-
 def share_step(petition, context):
     """Return what the thank-you page's share step shows: native share, links, copy link."""
     # Each channel's link is our own /p/SLUG/share/CHANNEL, which redirects to the channel
     # with the texts built there: short links keep the embedded thank-you page under 10 KB.
-    # A partner's embed shares links carrying its key (found from the sharer's signature), so
-    # the partner keeps the credit and its opt-in; the host page's origin names no page of
-    # its own to lead back to, so links lead to our petition page.
-    args = {"ref": context.ref, "lang": petition["lang"]}
+    # A partner's embed shares links carrying its key, so the partner keeps the credit and its
+    # opt-in; the host page's origin names no page of its own to lead back to, so links lead
+    # to our petition page. The key comes from this page's URL, never from the database: what
+    # a code's signature says (its partner) must not show to whoever holds the code.
+    args = {"partner": context.partner_key, "ref": context.ref, "lang": petition["lang"]}
+    args = {name: value for name, value in args.items() if value}
     links = [
         {
             "channel": channel,

@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, redirect, request, send_from_directory
 from flask_babel import gettext
 
+from ..partners.records import partner_from_key
 from ..petitions.localized import get_shown_petition_or_404
 from .cards import cached_card, draw_card, draw_favicon
-from .links import CHANNELS, REF_RE, channel_url, sharer_partner_key
+from .links import CHANNELS, REF_RE, channel_url
 
 bp = Blueprint("sharing", __name__)
 PREVIEW_MAX_AGE = 86400  # the URLs carry the petition's revision: an edit gets a new one
@@ -20,9 +21,11 @@ def via(slug, channel):
     if channel not in CHANNELS:
         abort(404)
     petition = get_shown_petition_or_404(slug)
-    ref = request.args.get("ref", "")
+    ref, key = request.args.get("ref", ""), request.args.get("partner", "")
+    # Only what the link carries, checked: a forged key or code is left out.
     ref = ref if REF_RE.match(ref) else ""
-    target = channel_url(petition, channel, ref, sharer_partner_key(petition, ref))
+    key = key if partner_from_key(key) else ""
+    target = channel_url(petition, channel, ref, key)
     response = redirect(target, code=303)
     response.headers["Cache-Control"] = "no-store"  # one sharer's link, not for caches
     return response
