@@ -95,6 +95,8 @@ def store(config, form, address):
         "status": "counted",
         "ip_hash": hashlib.sha256(address.encode()).hexdigest()[:32],
         "created_at": now,
+        "ref_code": form["csrf_token"][:16],  # unique per form, like the widget's random code
+        "referred_by": None,
     }
     with write_transaction(db):
         db.execute(

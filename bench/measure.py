@@ -12,6 +12,8 @@ from load import run_wrk
 
 SLUG = "chicago-welcoming-city"
 EMBED = f"/p/{SLUG}/embed"
+# The embedded thank-you page with its share step, in Spanish (the longer texts).
+EMBED_THANKS = f"/p/{SLUG}/embed/thanks?lang=es&ref=AAAAAAAAAAAAAAAA"
 
 
 @dataclass(frozen=True)
@@ -129,13 +131,13 @@ def css_urls(css):
     return [url for url in found if not url.startswith("data:")]
 
 
-def document_weight(server):
-    """Return the embed page's bytes, requests (itself included) and third-party requests."""
-    status, _, body = server.get(EMBED)
+def document_weight(server, path=EMBED):
+    """Return an embed page's bytes, requests (itself included) and third-party requests."""
+    status, _, body = server.get(path)
     assert status == 200, status
     parser = Subresources()
     parser.feed(body.decode())
-    base = server.url + EMBED
+    base = server.url + path
     hosts = {urlsplit(urljoin(base, url)).netloc for url in parser.urls}
     return {
         "bytes": len(body),

@@ -18,6 +18,7 @@ from measure import (
     EMBED,
     EMBED_JS,
     EMBED_PAGE,
+    EMBED_THANKS,
     HELLO,
     SIGN,
     document_weight,
@@ -71,6 +72,7 @@ def main(argv=None):
             startup = widget.start(ready_path=EMBED)
             bare.start(ready_path=HELLO.path)
             document, script = document_weight(widget), script_weight(widget)
+            thanks_document = document_weight(widget, EMBED_THANKS)
             workloads = [SIGN, BARE_INSERT, HELLO, EMBED_PAGE, COUNT]
             workloads += [EMBED_JS] if script is not None else []
             runs = [(w.name, widget if w.server == "widget" else bare, w) for w in workloads]
@@ -88,6 +90,7 @@ def main(argv=None):
             "startup_s": startup,
             "worker_rss_mb": rss,
             "document": document,
+            "thanks_document": thanks_document,
             "script_gzip_bytes": script,
             "stored": {"widget": verify_stored(widget), "bare": verify_stored(bare)},
         }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests need (Chromium for browser tests, Redis for shared
-# rate limits, sqlite3 for the docs' examples, wrk for the benchmark, WordPress with PHP and
-# MariaDB for the plugin's tests) when they are missing.
+# rate limits, sqlite3 for the docs' examples, wrk for the benchmark, DejaVu fonts for the
+# preview cards, WordPress with PHP and MariaDB for the plugin's tests) when they are missing.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
@@ -13,6 +13,8 @@ command -v wrk >/dev/null || missing+=(wrk)
 command -v php >/dev/null || missing+=(php-cli)
 php -r 'exit(extension_loaded("mysqli") ? 0 : 1);' 2>/dev/null || missing+=(php-mysql)
 [ -x /usr/sbin/mariadbd ] || missing+=(mariadb-server)
+# The preview cards are drawn in DejaVu Sans (widget/sharing/cards.py).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -26,6 +26,7 @@
       frame.src = url.origin + "/p/" + match[1] + "/embed?" + query;
       frame.title = link.textContent.trim() || "Petition";
       frame.loading = "lazy";
+      frame.setAttribute("allow", "clipboard-write; web-share");
       frame.setAttribute("sandbox", "allow-forms allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox");
       frame.style.cssText = "display:block;width:100%;max-width:40rem;border:0;overflow:hidden;height:" + START_HEIGHT + "px";
       var entry = { frame: frame, link: link, origin: url.origin, slug: match[1], partner: query.get("partner"), ready: false };

@@ -140,6 +140,13 @@ def add_partner(app, *origins):
     return snippet, re.search(r'\?partner=([^"&]+)', snippet).group(1)
 
 
+def without_ref(location):
+    """Return a thank-you URL with the signer's own ref code (random per signature) left out."""
+    bare = re.sub(r"[?&]ref=[A-Za-z0-9_-]{16}$", "", location)
+    assert bare != location, f"no ref code in {location}"
+    return bare
+
+
 def form_token(response):
     """Return the signed form token in a rendered form."""
     match = TOKEN_RE.search(response.get_data(as_text=True))

@@ -26,7 +26,7 @@ def load_command(files):
 
 @petition_cli.command("list")
 def list_command():
-    """Print each petition's slug, count, goal, status, languages and title, then its partners."""
+    """Print each petition's slug, count, goal, status, languages and title, partners, shares."""
     db = get_db()
     rows = db.query(
         "SELECT p.*, p.lang || coalesce(',' || (SELECT group_concat(lang, ',') FROM"
@@ -36,6 +36,9 @@ def list_command():
     totals_by_petition = {}
     for total in db.query("SELECT * FROM partner_totals ORDER BY petition, partner, source"):
         totals_by_petition.setdefault(total["petition"], []).append(total)
+    shares_by_petition = {}
+    for total in db.query("SELECT * FROM share_totals ORDER BY petition, signatures DESC"):
+        shares_by_petition.setdefault(total["petition"], []).append(total)
     click.echo(f"{'slug':<32} {'count':>7} {'goal':>7} {'status':<7} {'langs':<8} title")
     for row in rows:
         click.echo(
@@ -46,3 +49,15 @@ def list_command():
             via = f"partner {total['partner']}" if total["partner"] else "no partner"
             source = f", source {total['source']}" if total["source"] else ""
             click.echo(f"  {via}{source}: {total['signatures']}")
+        echo_shares(row, shares_by_petition.get(row["slug"], []))
+
+
+def echo_shares(petition, shares):
+    """Print the signatures each share channel brought, and their share of the count."""
+    if not shares:
+        return
+    shared = sum(total["signatures"] for total in shares)
+    ratio = shared / petition["signature_count"] if petition["signature_count"] else 0
+    channels = ", ".join(f"{total['channel']} {total['signatures']}" for total in shares)
+    count = petition["signature_count"]
+    click.echo(f"  through shares: {channels}; share ratio {ratio:.2f} ({shared} of {count})")

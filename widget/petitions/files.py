@@ -22,10 +22,19 @@ FRONT_MATTER_KEYS = {
     "organization": str,
     "optin_text": str,
     "thanks_text": str,
+    # Sharing and momentum (issue 15): keep these together.
+    "share_text": str,
+    "image": str,
+    "goal_steps": bool,
+    "next_url": str,
+    "next_text": str,
 }
 STATUSES = {"open", "closed", "draft"}
 # A translation (name.LANG.md) carries only the text a reader sees; the rest is the main file's.
 TRANSLATION_KEYS = {"slug", "lang", "title", "target", "statement", "optin_text", "thanks_text"}
+TRANSLATION_KEYS |= {"share_text", "next_text"}
+IMAGE_RE = re.compile(r"\A(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\.(?:png|jpe?g|webp|gif)\Z")
+URL_RE = re.compile(r"\Ahttps?://[^\s<>\"']+\Z")
 LANG_RE = re.compile(r"\A[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 
 _markdown = MarkdownIt("commonmark").use(footnote_plugin)
@@ -97,7 +106,7 @@ def parse_petition(text, name="petition", translation=None):
         expected = FRONT_MATTER_KEYS.get(key)
         if expected is None:
             raise PetitionFileError(f"{name}: unknown key {key!r}")
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
             raise PetitionFileError(f"{name}: {key} must be a {expected.__name__}")
     if not valid_language(data.setdefault("lang", "en")):
         raise PetitionFileError(f"{name}: lang must be a language tag such as en or es")
@@ -107,10 +116,21 @@ def parse_petition(text, name="petition", translation=None):
         raise PetitionFileError(f"{name}: title is required")
     if data.get("status", "open") not in STATUSES:
         raise PetitionFileError(f"{name}: status must be one of {', '.join(sorted(STATUSES))}")
+    check_sharing(data, name)
     data["body_md"] = body.strip()
     data["body_html"] = render_markdown(body)
     data["translation"] = translation is not None
     return data
+
+
+def check_sharing(data, name):
+    """Refuse an image outside the petitions folder or a next action that is not a web link."""
+    if data.get("image") and not IMAGE_RE.match(data["image"]):
+        raise PetitionFileError(
+            f"{name}: image must be a .png, .jpg, .webp or .gif file beside the petition file"
+        )
+    if data.get("next_url") and not URL_RE.match(data["next_url"]):
+        raise PetitionFileError(f"{name}: next_url must be an http:// or https:// address")
 
 
 def check_translation(data, lang, name):
@@ -131,4 +151,7 @@ def read_petition_file(path):
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise PetitionFileError(f"{path}: {error}") from None
-    return parse_petition(text, name=str(path), translation=translation_language(path))
+    data = parse_petition(text, name=str(path), translation=translation_language(path))
+    if data.get("image") and not (path.parent / data["image"]).is_file():
+        raise PetitionFileError(f"{path}: image {data['image']!r} is not a file beside it")
+    return data

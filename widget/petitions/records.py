@@ -19,7 +19,19 @@ STORED_KEYS = (
     "thanks_text",
     "goal",
     "status",
+    "share_text",
+    "image",
+    "goal_steps",
+    "next_url",
+    "next_text",
 )
+SHARING_DEFAULTS = {
+    "share_text": "",
+    "image": "",
+    "goal_steps": True,
+    "next_url": "",
+    "next_text": "",
+}
 # What a translation replaces; a field it leaves empty shows the main file's text.
 TRANSLATED_KEYS = (
     "title",
@@ -29,6 +41,8 @@ TRANSLATED_KEYS = (
     "body_html",
     "optin_text",
     "thanks_text",
+    "share_text",
+    "next_text",
 )
 
 
@@ -47,7 +61,8 @@ def get_petition_or_404(slug):
 
 def save_petition(db, data):
     """Create or update a petition by slug inside the caller's transaction; True if created."""
-    values = {key: data[key] for key in STORED_KEYS if key in data}
+    # A key taken out of the file goes back to its default (issue 15's keys; older ones stay).
+    values = {**SHARING_DEFAULTS, **{key: data[key] for key in STORED_KEYS if key in data}}
     values["updated_at"] = utc_now()
     row = db.execute("SELECT id FROM petitions WHERE slug = ?", [data["slug"]]).fetchone()
     if row:
@@ -73,12 +88,14 @@ def save_translation(db, data):
     values.update(petition_id=row[0], lang=data["lang"], created_at=now, updated_at=now)
     db.execute(
         "INSERT INTO petition_translations (petition_id, lang, title, target, statement,"
-        " body_md, body_html, optin_text, thanks_text, created_at, updated_at)"
+        " body_md, body_html, optin_text, thanks_text, share_text, next_text, created_at,"
+        " updated_at)"
         " VALUES (:petition_id, :lang, :title, :target, :statement, :body_md, :body_html,"
-        " :optin_text, :thanks_text, :created_at, :updated_at)"
+        " :optin_text, :thanks_text, :share_text, :next_text, :created_at, :updated_at)"
         " ON CONFLICT (petition_id, lang) DO UPDATE SET title = :title, target = :target,"
         " statement = :statement, body_md = :body_md, body_html = :body_html,"
-        " optin_text = :optin_text, thanks_text = :thanks_text, updated_at = :updated_at",
+        " optin_text = :optin_text, thanks_text = :thanks_text, share_text = :share_text,"
+        " next_text = :next_text, updated_at = :updated_at",
         values,
     )
 

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 
 from ..partners.records import ORIGIN_RE, clean_source, partner_from_key
+from ..sharing.links import REF_RE
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class SignContext:
     source: str = ""
     origin: str = ""
     lang: str = "en"
+    ref: str = ""  # the sharer's code on a shared link; the signer's own on the thank-you page
 
     @classmethod
     def from_request(cls, lang="en"):
@@ -25,12 +27,14 @@ class SignContext:
         key = args.get("partner", "")
         partner = partner_from_key(key)
         origin = args.get("origin", "") or referring_origin()
+        ref = args.get("ref", "")
         return cls(
             partner=partner,
             partner_key=key if partner else "",
             source=clean_source(args.get("source")),
             origin=origin if ORIGIN_RE.fullmatch(origin) else "",
             lang=lang,
+            ref=ref if REF_RE.fullmatch(ref) else "",
         )
 
     def query_args(self):
@@ -42,6 +46,7 @@ class SignContext:
             "source": self.source,
             "origin": self.origin,
             "lang": self.lang,
+            "ref": self.ref,
         }
         return {name: value for name, value in pairs.items() if value}
 

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import itertools
+import secrets
 
 from flask import current_app, request
 
@@ -17,12 +18,19 @@ PRUNE_EVERY = 200  # signatures per process between sweeps of expired nonces
 INSERT_SIGNATURE = """
 INSERT INTO signatures (petition_id, first_name, last_name, email, email_key, postal_code,
     partner_id, source, referrer, optin_org, optin_partner, consent_text, lang, status,
-    ip_hash, created_at)
+    ip_hash, created_at, ref_code, referred_by)
 VALUES (:petition_id, :first_name, :last_name, :email, :email_key, :postal_code,
     :partner_id, :source, :referrer, :optin_org, :optin_partner, :consent_text, :lang, :status,
-    :ip_hash, :created_at)
+    :ip_hash, :created_at, :ref_code, :referred_by)
 ON CONFLICT (petition_id, email_key) DO NOTHING
 """
+SHARER = "SELECT id FROM signatures WHERE ref_code = ? AND petition_id = ?"
+EXISTING_REF_CODE = "SELECT ref_code FROM signatures WHERE petition_id = ? AND email_key = ?"
+
+
+def new_ref_code():
+    """Return a fresh random code for a signer's shared links (never derived from the email)."""
+    return secrets.token_urlsafe(12)
 
 
 def hash_ip(address):
@@ -40,7 +48,7 @@ def consent_text(petition, partner):
 
 
 def record_signature(petition, form, nonce, context, status="counted"):
-    """Store the signature and spend its form nonce; a spent nonce raises FormTokenError."""
+    """Store the signature, spend its nonce (or raise FormTokenError); return its ref code."""
     partner = context.partner
     now = utc_now()
     row = {
@@ -60,6 +68,8 @@ def record_signature(petition, form, nonce, context, status="counted"):
         "status": status,
         "ip_hash": hash_ip(request.remote_addr),
         "created_at": now,
+        "ref_code": new_ref_code(),
+        "referred_by": None,
     }
     db = get_db()
     with write_transaction(db):
@@ -70,11 +80,18 @@ def record_signature(petition, form, nonce, context, status="counted"):
         )
         if spent.rowcount == 0:
             raise FormTokenError("form-replayed")
+        if context.ref:  # came through a shared link: credit the sharer (an indexed lookup)
+            sharer = db.execute(SHARER, [context.ref, petition["id"]]).fetchone()
+            row["referred_by"] = sharer[0] if sharer else None
         # A repeat signer is skipped here and thanked like anyone else: no answer reveals
-        # whether an address had signed.
-        db.execute(INSERT_SIGNATURE, row)
+        # whether an address had signed. Their thank-you carries their first signature's code
+        # (a random string like any other), so a repeat keeps the credit for what they share.
+        if db.execute(INSERT_SIGNATURE, row).rowcount == 0:
+            existing = db.execute(EXISTING_REF_CODE, [row["petition_id"], row["email_key"]])
+            row["ref_code"] = existing.fetchone()[0] or row["ref_code"]
         if next(_signs) % PRUNE_EVERY == 0:
             forget_expired_nonces(db)
+    return row["ref_code"]
 
 
 def forget_expired_nonces(db):

@@ -1,5 +1,6 @@
 """Show a petition (full page or embed) and take signatures, Post/Redirect/Get."""
 
+import dataclasses
 import functools
 from urllib.parse import urlsplit
 
@@ -8,13 +9,13 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from ..partners.records import partner_framing, partner_from_key
 from ..petitions.localized import get_shown_petition_or_404
 from ..web.headers import embeddable
-from ..web.page_cache import render_page
+from ..web.page_cache import render_page, url_slot
 from .abuse import SUSPECT, automated_signals, check_post_body, log_problem, refuse
 from .context import SignContext
 from .forms import SignForm
 from .limits import limit_signing
 from .pages import form_fillers
-from .record import record_signature
+from .record import new_ref_code, record_signature
 from .tokens import FormTokenError
 
 bp = Blueprint("sign", __name__)
@@ -83,20 +84,35 @@ def check_post():
 
 
 def store(petition, form, context):
-    """Store a valid signature, flagged if it looks automated; a honeypot hit stores nothing."""
+    """Store a valid signature, flagged if it looks automated; return the signer's ref code."""
     if form.website.data:
         log_problem("honeypot")  # thanked like anyone, so the bot learns nothing
-        return
+        return new_ref_code()  # a code like any other, that credits nobody
     signals = automated_signals()
     if signals:
         log_problem("flagged-suspect", signals=",".join(signals))
     status = SUSPECT if signals else "counted"
-    record_signature(petition, form, form.nonce, context, status=status)
+    return record_signature(petition, form, form.nonce, context, status=status)
 
 
 def sign_form(petition, fields=None):
     """Return the sign form for a petition: blank, or filled with posted fields."""
     return SignForm(formdata=fields, meta={"csrf_context": petition["id"]})
+
+
+def slotted(context):
+    """Return the context with its ref as a page cache slot: one cached page for every ref."""
+    return dataclasses.replace(context, ref=url_slot("ref") if context.ref else "")
+
+
+def show_thanks(slug, embed):
+    """Render the thank-you page, its share links carrying the signer's code from a slot."""
+    petition = get_shown_petition_or_404(slug)
+    context = load_context(petition)
+    fillers = {"ref": lambda: context.ref}
+    return render_page(
+        "thanks.html", petition, None, fillers, context=slotted(context), embed=embed
+    )
 
 
 def sign_or_show(slug, template, thanks_endpoint):
@@ -110,17 +126,19 @@ def sign_or_show(slug, template, thanks_endpoint):
         return render_template(template, petition=petition, form=None, context=context), status
     if request.method != "POST":  # GET or HEAD: a blank form, from the page cache
         blank_form = functools.partial(sign_form, petition)
-        fillers = form_fillers(petition)
-        return render_page(template, petition, blank_form, fillers, context=context)
+        fillers = {**form_fillers(petition), "ref": lambda: context.ref}
+        return render_page(template, petition, blank_form, fillers, context=slotted(context))
     form = sign_form(petition, check_post())
     if form.validate_on_submit():
         try:
-            store(petition, form, context)
+            ref = store(petition, form, context)
         except FormTokenError as problem:
             form.token_problem = str(problem)
         else:
-            target = url_for(thanks_endpoint, slug=slug, **context.query_args())
-            return redirect(target, code=303)
+            # The signer's own code rides in the thank-you URL, seen by their browser only
+            # (Referrer-Policy: same-origin): no cookie, and a repeat gets the same shape.
+            args = {**context.query_args(), "ref": ref}
+            return redirect(url_for(thanks_endpoint, slug=slug, **args), code=303)
     problem = getattr(form, "token_problem", None)
     log_problem(problem or "invalid-fields", fields=",".join(sorted(form.errors)))
     html = render_template(template, petition=petition, form=form, context=context)
@@ -145,15 +163,11 @@ def embed(slug):
 @bp.get("/p/<slug>/thanks")
 def thanks(slug):
     """Thank a signer on the full page."""
-    petition = get_shown_petition_or_404(slug)
-    context = load_context(petition)
-    return render_page("thanks.html", petition, context=context, embed=False)
+    return show_thanks(slug, embed=False)
 
 
 @bp.get("/p/<slug>/embed/thanks")
 @embeddable
 def embed_thanks(slug):
     """Thank a signer inside the partner's frame."""
-    petition = get_shown_petition_or_404(slug)
-    context = load_context(petition)
-    return render_page("thanks.html", petition, context=context, embed=True)
+    return show_thanks(slug, embed=True)

@@ -210,3 +210,39 @@ def m006_partner_identity(db):
     )
     if view:
         db.execute(view[0])
+
+
+@migrations()
+def m009_sharing(db):
+    """Add each signature's random ref_code and referred_by, and the petitions' share texts."""
+    # ref_code is random (secrets.token_urlsafe), never derived from the email: a shared link
+    # names the sharer to nobody. Rows signed before it get a code of their own too.
+    execute_statements(
+        db,
+        """
+        ALTER TABLE signatures ADD COLUMN ref_code TEXT;
+        ALTER TABLE signatures ADD COLUMN referred_by INTEGER REFERENCES signatures(id);
+        UPDATE signatures SET ref_code = lower(hex(randomblob(12))) WHERE ref_code IS NULL;
+        CREATE UNIQUE INDEX signatures_ref_code ON signatures (ref_code);
+        ALTER TABLE petitions ADD COLUMN share_text TEXT NOT NULL DEFAULT '';
+        ALTER TABLE petitions ADD COLUMN image TEXT NOT NULL DEFAULT '';
+        ALTER TABLE petitions ADD COLUMN goal_steps INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE petitions ADD COLUMN next_url TEXT NOT NULL DEFAULT '';
+        ALTER TABLE petitions ADD COLUMN next_text TEXT NOT NULL DEFAULT '';
+        ALTER TABLE petition_translations ADD COLUMN share_text TEXT NOT NULL DEFAULT '';
+        ALTER TABLE petition_translations ADD COLUMN next_text TEXT NOT NULL DEFAULT '';
+        -- The page cache is keyed on the revision: the new shown columns bump it too.
+        DROP TRIGGER petition_revised;
+        CREATE TRIGGER petition_revised AFTER UPDATE OF slug, lang, title, target, statement,
+            body_md, body_html, organization, optin_text, thanks_text, goal, status,
+            share_text, image, goal_steps, next_url, next_text ON petitions
+        BEGIN
+            UPDATE petitions SET revision = revision + 1 WHERE id = NEW.id;
+        END;
+        CREATE VIEW share_totals AS
+        SELECT p.slug AS petition, substr(s.source, 7) AS channel, count(*) AS signatures
+        FROM signatures s JOIN petitions p ON p.id = s.petition_id
+        WHERE s.status = 'counted' AND s.source LIKE 'share-%'
+        GROUP BY p.slug, s.source;
+        """,
+    )

@@ -12,6 +12,7 @@ from flask import current_app, g, get_template_attribute, render_template, reque
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
+from .goals import shown_goal
 from .headers import csp_nonce
 from .languages import SOURCE_LANGUAGE, current_language
 
@@ -20,6 +21,8 @@ from .languages import SOURCE_LANGUAGE, current_language
 # partner name or query argument can pose as one.
 _MARK = secrets.token_hex(8)
 SLOTS = re.compile(f"\x00{_MARK}:([a-z_]+)\x00")
+# A slot inside a URL must survive percent-encoding (a share link inside a share link): letters.
+URL_SLOTS = re.compile(f"slot{_MARK}([a-z]+){_MARK}")
 MAX_PAGES = 512
 MAX_PROGRESS = 1024
 
@@ -27,6 +30,11 @@ MAX_PROGRESS = 1024
 def slot(name):
     """Return the marker of a slot named name, filled per request by its filler."""
     return f"\x00{_MARK}:{name}\x00"
+
+
+def url_slot(name):
+    """Return a marker of slot name that survives URL encoding, for values inside links."""
+    return f"slot{_MARK}{name}{_MARK}"
 
 
 def rendering_slots():
@@ -65,7 +73,7 @@ def render_with_slots(template, petition, values):
         html = render_template(template, petition=petition, **values)
     finally:
         del g.page_slots, g.csp_nonce
-    return SLOTS.split(html)
+    return SLOTS.split(URL_SLOTS.sub(lambda match: slot(match[1]), html))
 
 
 def render_page(template, petition, blank_form=None, fillers=None, **values):
@@ -79,12 +87,11 @@ def render_page(template, petition, blank_form=None, fillers=None, **values):
     if pieces is None:
         if blank_form:
             values["form"] = blank_form()
-        if not cacheable:
-            return render_template(template, petition=petition, **values)
         pieces = render_with_slots(template, petition, values)
-        if len(pages) >= MAX_PAGES:
-            pages.clear()
-        pages[key] = pieces
+        if cacheable:  # auto_reload: templates being edited, render afresh every time
+            if len(pages) >= MAX_PAGES:
+                pages.clear()
+            pages[key] = pieces
     # Called only for the slots a page has: a thank-you page issues no token. The domain
     # rendering the page hands in its own fillers (the sign form's token, for one).
     make = {"nonce": csp_nonce, "progress": lambda: render_progress(petition), **(fillers or {})}
@@ -106,19 +113,21 @@ def render_progress(petition):
     # Every signature changes the count, so a surge renders a new bar for nearly every page:
     # the macro and Flask-Babel's per-call lookups were a quarter of a thank-you page.
     bars = current_app.extensions["widget.progress"]
-    key = (petition["slug"], petition["goal"], current_language())
     count = petition["signature_count"]
+    goal = shown_goal(petition["goal"], count, petition.get("goal_steps", True))
+    key = (petition["slug"], goal, current_language())
     pieces, last_count, last_html = bars.get(key) or (None, None, None)
     if count == last_count:  # between two signatures, every page shows the same bar
         return last_html
     if pieces is None:
         macro = get_template_attribute("_macros.html", "progress")
-        pieces = SLOTS.split(str(macro(petition, slot("label"), slot("value"))))
+        shown = {**petition, "goal": goal}
+        pieces = SLOTS.split(str(macro(shown, slot("label"), slot("value"))))
         if len(bars) >= MAX_PROGRESS:
             bars.clear()
     make = {
         "label": lambda: escape(count_label(count)),
-        "value": lambda: str(min(count, petition["goal"])),
+        "value": lambda: str(min(count, goal)),
     }
     html = Markup(fill_slots(pieces, make))  # noqa: S704 - escaped pieces and an escaped label
     bars[key] = (pieces, count, html)
