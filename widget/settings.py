@@ -44,7 +44,9 @@ SETTINGS = [
     Setting(
         "COUNT_CACHE_SECONDS",
         5,
-        "`max-age` of `count.json`; browsers and proxies may reuse a count this long.",
+        "`max-age` and `s-maxage` of `count.json`: browsers and CDNs reuse a count this long, "
+        "serve it stale twice as long while revalidating, and five times as long if the "
+        "service fails.",
     ),
     Setting(
         "STATIC_CACHE_SECONDS",
