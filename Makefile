@@ -28,8 +28,13 @@ run: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py 'widget:create_app()'
 
-## Install Chromium, Redis and the test tools, then lint and run every test.
-test: system-deps $(VENV)/.test-installed lint
+# puppeteer-core, which drives Debian's firefox-esr for tests/test_browser_firefox.py.
+node_modules/.installed: package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund
+	touch $@
+
+## Install Chromium, Firefox, Redis and the test tools, then lint and run every test.
+test: system-deps $(VENV)/.test-installed node_modules/.installed lint
 	$(PY) -m pytest
 
 lint: $(VENV)/.test-installed
