@@ -30,6 +30,8 @@ def rate_row(figures, workload, what, unit="requests/s"):
 def latency_row(rounds, what, low, high, target=None):
     p50, p99 = median(rounds, low), median(rounds, high)
     limit = f"p99 ≤ {target} ms" if target else ""
+    if p50 is None or p99 is None:  # a --quick round on a busy machine may finish none
+        return row(what, "n/a: none finished", limit)
     return row(what, f"{p50:.1f} / {p99:.1f} ms", limit, None if target is None else p99 <= target)
 
 
@@ -39,6 +41,8 @@ def ratio_row(figures, a, b, what, target):
     ratio = paired_ratio(figures[a.name], figures[b.name])
     # The same ratio in server CPU per unit: steadier when other processes share the machine.
     cpu = paired_ratio(figures[b.name], figures[a.name], "cpu_us")
+    if ratio is None or cpu is None:
+        return row(what, "n/a: none finished", f"≥ {target}")
     return row(what, f"{ratio:.2f}", f"≥ {target}", ratio >= target, cpu=f"{cpu:.2f}")
 
 
