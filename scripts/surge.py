@@ -106,11 +106,13 @@ class Server:
 def request(port, method, path, body=None, headers=None, timeout=30, connection=None):
     """Send one request; return status, headers and body."""
     conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    conn.request(method, path, body=body, headers=headers or {})
-    response = conn.getresponse()
-    data = response.read()
-    if connection is None:
-        conn.close()
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+    finally:
+        if connection is None:  # also when it failed: an unclosed socket warns
+            conn.close()
     return response.status, response, data
 
 

@@ -60,6 +60,18 @@ SETTINGS = [
         "Default `frame-ancestors` of embed routes: which sites may frame the widget.",
     ),
     Setting(
+        "METRICS_TOKEN",
+        None,
+        "Bearer token that `GET /metrics` requires (`Authorization: Bearer TOKEN`); unset, "
+        "`/metrics` answers 404.",
+    ),
+    Setting(
+        "REQUEST_LOG",
+        False,
+        "`True` logs one JSON line per request to stderr (method, endpoint, route, status, "
+        "milliseconds), never an address, a query string or a token.",
+    ),
+    Setting(
         "SQLITE_BUSY_TIMEOUT_MS",
         5000,
         "How long a write waits for SQLite's single writer lock before failing.",

@@ -9,6 +9,7 @@ from flask import current_app, request
 from ..keys import derived_key
 from ..partners.records import partner_optin_text
 from ..store.db import get_db, utc_now, write_transaction
+from ..web.metrics import signature_stored
 from .tokens import FormTokenError
 
 _signs = itertools.count()
@@ -72,9 +73,10 @@ def record_signature(petition, form, nonce, context, status="counted"):
             raise FormTokenError("form-replayed")
         # A repeat signer is skipped here and thanked like anyone else: no answer reveals
         # whether an address had signed.
-        db.execute(INSERT_SIGNATURE, row)
+        stored = db.execute(INSERT_SIGNATURE, row).rowcount
         if next(_signs) % PRUNE_EVERY == 0:
             forget_expired_nonces(db)
+    signature_stored(status if stored else "repeat")  # counted once committed
 
 
 def forget_expired_nonces(db):
