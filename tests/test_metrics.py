@@ -4,6 +4,7 @@ import http.client
 import json
 import logging
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import BROWSER_HEADERS, SLUG, browser_client, sign_through
@@ -125,15 +126,18 @@ def test_outbox_pending_failed_and_delivery_time_are_read_at_scrape(metrics_app)
         with write_transaction(db):
             enqueue(db, "test", {}, lane="test")
         Sender(metrics_app).run(once=True)  # a real sender delivers it
+        an_hour_ago = (datetime.now(UTC) - timedelta(hours=1)).isoformat()[:19] + "Z"
         with write_transaction(db):
-            enqueue(db, "test", {}, lane="test", due_at="2999-01-01T00:00:00Z")
-            failed = enqueue(db, "test", {}, lane="other")
+            for _ in range(2):  # waiting for a retry, the older one for an hour
+                enqueue(db, "test", {}, lane="test", due_at="2999-01-01T00:00:00Z")
+            db.execute("UPDATE outbox SET created_at = ? WHERE id = 2", [an_hour_ago])
+            failed = enqueue(db, "test", {}, lane="other", due_at="2999-01-01T00:00:00Z")
             db.execute("UPDATE outbox SET status = 'failed' WHERE id = ?", [failed])
     found = scrape(metrics_app.test_client())
-    assert value(found, "widget_outbox_messages", status="pending") == 1
+    assert value(found, "widget_outbox_messages", status="pending") == 2
     assert value(found, "widget_outbox_messages", status="failed") == 1
     assert value(found, "widget_outbox_messages", status="sent") == 1
-    assert 0 <= value(found, "widget_outbox_oldest_pending_seconds") < 60
+    assert 3500 < value(found, "widget_outbox_oldest_pending_seconds") < 3700
     assert ("widget_outbox_delivery_seconds", (("quantile", "0.5"),)) in found
     assert 0 <= value(found, "widget_outbox_delivery_seconds", quantile="1") < 60
 
