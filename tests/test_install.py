@@ -12,7 +12,16 @@ import urllib.request
 
 from conftest import ROOT, SLUG
 
-LEFT_OUT = (".git", ".venv", "node_modules", "instance", "__pycache__", "*.mo", "*.egg-info")
+LEFT_OUT = (
+    ".git",
+    ".venv",
+    "node_modules",
+    "instance",
+    "__pycache__",
+    "*.mo",
+    "*.egg-info",
+    ".*cache",
+)
 RUNNING_ON = re.compile(rb"Running on http://127\.0\.0\.1:(\d+)")
 
 
