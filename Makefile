@@ -5,35 +5,36 @@ PYTHON ?= python3
 
 .PHONY: run serve test lint system-deps bench translations wordpress-plugin
 
-CATALOGS := $(wildcard widget/translations/*/LC_MESSAGES/messages.po)
-
 $(VENV)/.installed: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[redis]'
-	$(VENV)/bin/pybabel compile -d widget/translations
 	touch $@
 
-# Compiled catalogs are not committed: rebuild one whenever its .po changes.
-widget/translations/%/LC_MESSAGES/messages.mo: widget/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -i $< -o $@ -l $*
-
-translations: $(CATALOGS:.po=.mo)
+# The app compiles a missing or stale .mo when it starts (widget/web/catalogs.py); this
+# does it by hand, e.g. to check a catalog after translating.
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d widget/translations
 
 $(VENV)/.test-installed: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test,redis,bench]'
 	touch $@
 
 ## Install and run the development server on the demo petition.
-run: $(VENV)/.installed translations
+run: $(VENV)/.installed
 	$(VENV)/bin/flask --app widget run
 
 ## Install and run the production server (gunicorn.conf.py).
-serve: $(VENV)/.installed translations
+serve: $(VENV)/.installed
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py 'widget:create_app()'
 
-## Install Chromium, Redis and the test tools, then lint and run every test.
-test: system-deps $(VENV)/.test-installed translations lint
+# puppeteer-core, which drives Debian's firefox-esr for tests/test_browser_firefox.py.
+node_modules/.installed: package.json package-lock.json | system-deps
+	npm ci --no-audit --no-fund
+	touch $@
+
+## Install Chromium, Firefox, Redis and the test tools, then lint and run every test.
+test: system-deps $(VENV)/.test-installed node_modules/.installed lint
 	$(PY) -m pytest
 
 lint: $(VENV)/.test-installed

@@ -7,6 +7,8 @@ GUNICORN_CMD_ARGS="--bind 0.0.0.0:8000 --workers 4" make serve.
 import logging
 import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 bind = ["127.0.0.1:8000"]  # behind a reverse proxy on the same host; see README "Deploying"
@@ -33,6 +35,27 @@ loglevel = "info"
 # Gunicorn 25+ opens a control socket at one path per user, which two services (or test runs)
 # on one machine would fight over; nothing here uses it.
 control_socket_disable = True
+
+# Prometheus metrics (widget/web/metrics.py): each worker writes its counters to files in
+# PROMETHEUS_MULTIPROC_DIR, and /metrics adds up every worker's. It must be set before the app
+# is imported, and be empty when the server starts (old workers' files would count again).
+
+
+def prepare_metrics_dir():
+    """Empty PROMETHEUS_MULTIPROC_DIR if set, else make a fresh one; return (path, made)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        path = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+        path.mkdir(parents=True, exist_ok=True)
+        for stale in path.glob("*.db"):
+            stale.unlink()
+        return path, False
+    path = Path(tempfile.mkdtemp(prefix="widget-metrics-"))
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return path, True
+
+
+# Gunicorn loads this file as __config__; a test importing it leaves the environment alone.
+metrics_dir, made_metrics_dir = prepare_metrics_dir() if __name__ == "__config__" else (None, False)
 
 
 def open_database_files(database):
@@ -82,3 +105,16 @@ class NoClientAddresses(logging.Filter):
 def on_starting(server):
     """Keep signers' addresses out of the error log (workers inherit the filter at fork)."""
     logging.getLogger("gunicorn.error").addFilter(NoClientAddresses())
+
+
+def child_exit(server, worker):
+    """Tell Prometheus a worker is gone, so its live gauges stop counting."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    """Remove the metrics folder made for this run."""
+    if made_metrics_dir:
+        shutil.rmtree(metrics_dir, ignore_errors=True)

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need (Chromium for browser tests, Redis for shared
-# rate limits, sqlite3 for the docs' examples, wrk for the benchmark, DejaVu fonts for the
-# preview cards, WordPress with PHP and MariaDB for the plugin's tests) when they are missing.
+# Install the Debian packages the tests need (Chromium and Firefox ESR for browser tests, Node.js
+# and npm to drive Firefox, Redis for shared rate limits, sqlite3 for the docs' examples, wrk for
+# the benchmark, DejaVu fonts for the preview cards, WordPress with PHP and MariaDB for the
+# plugin's tests) when they are missing.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
+command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v wrk >/dev/null || missing+=(wrk)

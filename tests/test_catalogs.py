@@ -1,13 +1,17 @@
 """Every interface string is translatable, extracted, and translated into Spanish."""
 
+import os
 import re
+import shutil
 from html.parser import HTMLParser
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from conftest import ROOT, TRANSLATIONS
+from conftest import ROOT, SLUG, TRANSLATIONS
 from jinja2 import Environment
 
 TEMPLATES = sorted((ROOT / "templates").glob("*.html"))
@@ -133,3 +137,18 @@ def test_every_other_language_translates_every_message_without_fuzzy_entries(pat
         wanted = set(PLACEHOLDER.findall(ids[-1]))
         for string in strings:
             assert set(PLACEHOLDER.findall(string)) == wanted, f"placeholders: {string!r}"
+
+
+def test_a_stale_compiled_catalog_is_recompiled_when_the_app_starts(tmp_path, make_app):
+    po = tmp_path / "es/LC_MESSAGES/messages.po"
+    po.parent.mkdir(parents=True)
+    shutil.copy(TRANSLATIONS / "es/LC_MESSAGES/messages.po", po)
+    mo = po.with_suffix(".mo")
+    with mo.open("wb") as file:  # a catalog compiled before the signing button was translated
+        write_mo(file, Catalog(locale="es"))
+    os.utime(mo, (po.stat().st_mtime - 60,) * 2)
+    app = make_app(BABEL_TRANSLATION_DIRECTORIES=str(tmp_path))
+    page = app.test_client().get(f"/p/{SLUG}/embed?lang=es").get_data(as_text=True)
+    assert "Firma la petición" in page
+    assert mo.stat().st_mtime >= po.stat().st_mtime
+    assert {path.name for path in mo.parent.iterdir()} == {"messages.po", "messages.mo"}

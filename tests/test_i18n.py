@@ -1,9 +1,10 @@
 """Spanish and English: language choice, <html lang>, translated petitions, signatures."""
 
 import re
+import shutil
 
 import pytest
-from conftest import SLUG, form_token, without_ref
+from conftest import SLUG, TRANSLATIONS, form_token, without_ref
 
 from widget.partners.records import partner_key
 
@@ -241,16 +242,23 @@ def test_share_page_pins_the_language_only_when_one_is_chosen(client):
     assert f'/p/{SLUG}?lang=es">Firma: Dile al Concejo' in spanish
 
 
-def test_without_compiled_catalogs_the_app_speaks_english(app, tmp_path):
+@pytest.mark.parametrize("spanish", ["untranslated", "one-message-behind"])
+def test_a_language_not_wholly_translated_is_not_offered(app, tmp_path, spanish):
     from widget import create_app
 
-    for lang in ("en", "es"):  # catalogs as committed: .po only, never compiled
-        (tmp_path / "uncompiled" / lang / "LC_MESSAGES").mkdir(parents=True)
-        (tmp_path / "uncompiled" / lang / "LC_MESSAGES" / "messages.po").write_text("")
+    template = (TRANSLATIONS / "messages.pot").read_text()
+    for lang in ("en", "es"):
+        (tmp_path / lang / "LC_MESSAGES").mkdir(parents=True)
+        shutil.copy(TRANSLATIONS / "messages.pot", tmp_path / lang / "LC_MESSAGES/messages.po")
+    if spanish == "one-message-behind":  # the code gained a string; pybabel update not run
+        shutil.copy(TRANSLATIONS / "es/LC_MESSAGES/messages.po", tmp_path / "es/LC_MESSAGES")
+        template += '\nmsgid "A new message"\nmsgstr ""\n'
+    # else: Spanish as pybabel init leaves it, every message of the template, none translated
+    (tmp_path / "messages.pot").write_text(template)
     bare = create_app(
         {
             **{key: app.config[key] for key in ("TESTING", "SECRET_KEY", "DATABASE")},
-            "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "uncompiled"),
+            "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path),
         }
     )
     assert bare.extensions["widget.languages"] == ("en",)

@@ -37,11 +37,12 @@ def create_app(test_config=None):
     else:  # instance/config.py, FLASK_SECRET_KEY or the caller's settings
         checked_secret_key(app.config["SECRET_KEY"], "instance/config.py or FLASK_SECRET_KEY")
 
-    from . import exports, partners, petitions, sharing, signing, store, web
+    from . import exports, outbox, partners, petitions, sharing, signing, store, web
 
     # Order matters: after-request hooks run in reverse, so web's headers come last.
     store.init_app(app)
     web.init_app(app)
+    outbox.init_app(app)
     petitions.init_app(app)
     partners.init_app(app)
     sharing.init_app(app)

@@ -45,7 +45,9 @@ SETTINGS = [
     Setting(
         "COUNT_CACHE_SECONDS",
         5,
-        "`max-age` of `count.json`; browsers and proxies may reuse a count this long.",
+        "`max-age` and `s-maxage` of `count.json`: browsers and CDNs reuse a count this long, "
+        "serve it stale twice as long while revalidating, and five times as long if the "
+        "service fails.",
     ),
     Setting(
         "STATIC_CACHE_SECONDS",
@@ -57,6 +59,18 @@ SETTINGS = [
         "FRAME_ANCESTORS",
         "*",
         "Default `frame-ancestors` of embed routes: which sites may frame the widget.",
+    ),
+    Setting(
+        "METRICS_TOKEN",
+        None,
+        "Bearer token that `GET /metrics` requires (`Authorization: Bearer TOKEN`); unset, "
+        "`/metrics` answers 404.",
+    ),
+    Setting(
+        "REQUEST_LOG",
+        False,
+        "`True` logs one JSON line per request to stderr (method, endpoint, route, status, "
+        "milliseconds), never an address, a query string or a token.",
     ),
     Setting(
         "SQLITE_BUSY_TIMEOUT_MS",
@@ -102,6 +116,37 @@ SETTINGS = [
         "Where rate limit counters live. `local://` (widget/limit_storage.py) is per process, "
         "like limits' `memory://` but without its sweep thread: with several gunicorn workers "
         "or hosts use Redis (`redis://127.0.0.1:6379/0`) so they share one budget.",
+    ),
+    Setting(
+        "OUTBOX_POLL_SECONDS",
+        1.0,
+        "How often the outbox sender looks for new messages when it has nothing due.",
+    ),
+    Setting(
+        "OUTBOX_BATCH",
+        100,
+        "Messages of one lane (one destination) the sender takes at a time.",
+    ),
+    Setting(
+        "OUTBOX_THREADS",
+        8,
+        "Lanes the sender delivers at once, each in its own thread: a slow destination holds "
+        "only its own.",
+    ),
+    Setting(
+        "OUTBOX_RETRY_SECONDS",
+        30.0,
+        "First wait before a message is tried again; it doubles with each try (with jitter).",
+    ),
+    Setting(
+        "OUTBOX_RETRY_MAX_SECONDS",
+        3600.0,
+        "Longest wait between two tries of a message.",
+    ),
+    Setting(
+        "OUTBOX_KEEP_SENT_DAYS",
+        30,
+        "Days a sent message stays in the `outbox` table before the sender deletes it.",
     ),
 ]
 

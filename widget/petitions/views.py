@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from ..store.db import get_db
+from ..web.caching import shared_cache_control
 from ..web.languages import choose_language, use_language
 from .localized import shown_in
 
@@ -35,9 +36,7 @@ def count(slug):
     else:
         response = jsonify(slug=slug, count=count, goal=goal)
     response.set_etag(etag)
-    max_age = int(current_app.config["COUNT_CACHE_SECONDS"])
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = (
-        f"public, max-age={max_age}, stale-while-revalidate={max_age * 6}"
-    )
+    max_age = int(current_app.config["COUNT_CACHE_SECONDS"])
+    response.headers["Cache-Control"] = shared_cache_control(max_age)
     return response

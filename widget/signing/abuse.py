@@ -7,6 +7,8 @@ from flask import abort, current_app, request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..web.metrics import sign_refused
+
 FORM_TYPE = "application/x-www-form-urlencoded"  # what the sign form sends (no enctype)
 SUSPECT = "suspect"
 # HTTP libraries and command-line tools name themselves; browsers never do.
@@ -19,6 +21,8 @@ TOOL_AGENT = re.compile(
 
 def log_problem(reason, **details):
     """Log what was wrong with a sign request: the reason and endpoint, never who sent it."""
+    if reason != "flagged-suspect":  # stored, as a suspect: counted with the signatures
+        sign_refused(reason)
     extra = "".join(f" {name}={value}" for name, value in details.items() if value)
     current_app.logger.warning(
         "sign request %s %s: %s%s", request.method, request.endpoint, reason, extra

@@ -12,6 +12,7 @@ from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..web.errors import render_error
+from ..web.metrics import rate_limit_hit
 from . import limit_storage  # noqa: F401 - registers local:// with limits before init_app
 from .abuse import log_problem
 from .record import hash_ip
@@ -82,6 +83,7 @@ def retry_after():
 def too_many_requests(error):
     """Answer a breached limit with the friendly page, saying when to try again."""
     log_problem("rate-limited")
+    rate_limit_hit()
     # A plain TooManyRequests, so the page shows its friendly text rather than the limit.
     return render_error(TooManyRequests(retry_after=retry_after()))
 

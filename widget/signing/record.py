@@ -10,6 +10,7 @@ from flask import current_app, request
 from ..keys import derived_key
 from ..partners.records import partner_optin_text
 from ..store.db import get_db, utc_now, write_transaction
+from ..web.metrics import signature_stored
 from .tokens import FormTokenError
 
 _signs = itertools.count()
@@ -86,11 +87,13 @@ def record_signature(petition, form, nonce, context, status="counted"):
         # A repeat signer is skipped here and thanked like anyone else: no answer reveals
         # whether an address had signed. Their thank-you carries their first signature's code
         # (a random string like any other), so a repeat keeps the credit for what they share.
-        if db.execute(INSERT_SIGNATURE, row).rowcount == 0:
+        stored = db.execute(INSERT_SIGNATURE, row).rowcount
+        if stored == 0:
             existing = db.execute(EXISTING_REF_CODE, [row["petition_id"], row["email_key"]])
             row["ref_code"] = existing.fetchone()[0] or row["ref_code"]
         if next(_signs) % PRUNE_EVERY == 0:
             forget_expired_nonces(db)
+    signature_stored(status if stored else "repeat")  # counted once committed
     return row["ref_code"]
 
 

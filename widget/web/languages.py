@@ -1,13 +1,14 @@
 """Choose the language of each response and format numbers and dates for it."""
 
 import functools
-from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from flask import current_app, g, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
+
+from .catalogs import compile_stale, half_translated
 
 babel = Babel()
 MAX_REMEMBERED_HEADER = 200
@@ -104,17 +105,19 @@ def vary_on_language(response):
 
 
 def init_app(app):
-    """Bind Flask-Babel and list the languages whose catalogs are compiled."""
+    """Bind Flask-Babel, compile stale catalogs and list the languages they give."""
     babel.init_app(app, default_locale=SOURCE_LANGUAGE, locale_selector=select_locale)
+    # However the service was installed (pip, a container, no make), a catalog whose .mo is
+    # missing or older than its .po is compiled now: an uncompiled language is not offered,
+    # since Spanish would otherwise render in English under <html lang="es">.
+    # A half-translated language is not offered either: no page mixes two languages.
+    half = set()
+    for directory in app.extensions["babel"].translation_directories:
+        compile_stale(directory, app.logger)
+        half |= half_translated(directory, SOURCE_LANGUAGE, app.logger)
     with app.app_context():
-        # A catalog counts once compiled (.mo): without it Spanish would render in English
-        # under <html lang="es">, so an uncompiled language is simply not offered.
-        tags = {tag_of(locale) for locale in babel.list_translations()} - {SOURCE_LANGUAGE}
-        directories = app.extensions["babel"].translation_directories
-    for directory in map(Path, directories):
-        for po in directory.glob("*/LC_MESSAGES/*.po"):
-            if not po.with_suffix(".mo").exists():
-                app.logger.warning("%s is not compiled: run pybabel compile -d %s", po, directory)
+        locales = babel.list_translations()
+    tags = {tag_of(locale) for locale in locales if str(locale) not in half} - {SOURCE_LANGUAGE}
     app.extensions["widget.languages"] = (SOURCE_LANGUAGE, *sorted(tags))
     app.after_request(vary_on_language)
     app.jinja_env.globals.update(page_language=page_language, language_name=language_name)
