@@ -14,7 +14,8 @@ SCRIPT = ROOT / "tests" / "firefox_sign.mjs"  # puppeteer-core over WebDriver Bi
 def test_firefox_signs_inside_a_cross_site_iframe_that_resizes(live_app, partner_site):
     app, base = live_app
     snippet, key = add_partner(app)
-    snippet = snippet.replace("data-partner=", 'data-source="firefox" data-partner=')
+    widget_link = 'class="petition-widget"'
+    snippet = snippet.replace(widget_link, f'{widget_link} data-source="firefox"')
     url = partner_site("/act", partner_html(snippet))
     run = subprocess.run(
         ["node", SCRIPT, url, "zoe@example.org"],

@@ -52,7 +52,7 @@ def test_pip_install_then_flask_run_serves_spanish_without_make(tmp_path):
         check=True,
         timeout=300,
     )
-    env = {**os.environ, "FLASK_SECRET_KEY": secrets.token_urlsafe(16)}
+    env = {**os.environ, "FLASK_SECRET_KEY": secrets.token_urlsafe(32)}
     server = subprocess.Popen(
         [venv / "bin/flask", "--app", "widget", "run", "--port", "0"],
         cwd=checkout,

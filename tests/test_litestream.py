@@ -68,7 +68,7 @@ def test_a_replica_restores_every_signature_acknowledged_before_the_replication_
     listener = socket.create_server(("127.0.0.1", 0), backlog=1024)
     settings = {
         "FLASK_DATABASE": str(database),
-        "FLASK_SECRET_KEY": secrets.token_urlsafe(16),
+        "FLASK_SECRET_KEY": secrets.token_urlsafe(32),
         "FLASK_MIN_FILL_SECONDS": "0",
         "FLASK_TRUSTED_PROXIES": "1",  # each signer its own X-Forwarded-For: no rate limit
     }
