@@ -9,7 +9,7 @@ from flask import Flask
 from .settings import DEFAULTS
 
 ROOT = Path(__file__).resolve().parent.parent
-PATH_SETTINGS = ("DATABASE", "PETITIONS_DIR")
+PATH_SETTINGS = ("DATABASE", "PETITIONS_DIR", "MAIL_FILE_DIR")
 
 
 def create_app(test_config=None):

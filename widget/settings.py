@@ -133,6 +133,29 @@ SETTINGS = [
         30,
         "Days a sent message stays in the `outbox` table before the sender deletes it.",
     ),
+    Setting(
+        "MAIL_SERVER",
+        None,
+        "SMTP server the outbox sender delivers mail to. Unset: each message is written as an "
+        "`.eml` file under `MAIL_FILE_DIR` and its link is logged, so the demo needs no setup.",
+    ),
+    Setting("MAIL_PORT", 25, "SMTP port (`465` with `MAIL_USE_SSL`, `587` with `MAIL_USE_TLS`)."),
+    Setting("MAIL_USE_TLS", False, "Upgrade the SMTP connection with STARTTLS."),
+    Setting("MAIL_USE_SSL", False, "Connect to the SMTP server over TLS from the start."),
+    Setting("MAIL_USERNAME", None, "SMTP login name; unset: no login."),
+    Setting("MAIL_PASSWORD", None, "SMTP password."),
+    Setting(
+        "MAIL_DEFAULT_SENDER",
+        None,
+        "`From` of every message, e.g. `Campaign <petitions@example.org>`. Unset: "
+        "`no-reply@` the host of `PUBLIC_URL`.",
+    ),
+    Setting("MAIL_TIMEOUT", 30.0, "Seconds an SMTP connection may stay silent before a retry."),
+    Setting(
+        "MAIL_FILE_DIR",
+        "instance/mail",
+        "Where messages are written as `.eml` files when `MAIL_SERVER` is unset.",
+    ),
 ]
 
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
