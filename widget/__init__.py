@@ -32,7 +32,7 @@ def create_app(test_config=None):
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = stored_secret_key(Path(app.instance_path) / "secret_key")
 
-    from . import exports, outbox, partners, petitions, signing, store, web
+    from . import confirm, exports, outbox, partners, petitions, signing, store, web
 
     # Order matters: after-request hooks run in reverse, so web's headers come last.
     store.init_app(app)
@@ -42,6 +42,7 @@ def create_app(test_config=None):
     partners.init_app(app)
     signing.init_app(app)
     exports.init_app(app)
+    confirm.init_app(app)
     return app
 
 

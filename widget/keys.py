@@ -4,7 +4,7 @@ import functools
 import hashlib
 
 from flask import current_app
-from itsdangerous import Signer, URLSafeSerializer
+from itsdangerous import Signer, TimestampSigner, URLSafeSerializer
 
 
 @functools.lru_cache(maxsize=32)
@@ -35,3 +35,13 @@ def _derived_key_for(secret_key, purpose):
 def derived_key(purpose):
     """Return a key for one purpose derived from SECRET_KEY (hashed once, not per request)."""
     return _derived_key_for(current_app.secret_key, purpose)
+
+
+@functools.lru_cache(maxsize=32)
+def _timestamp_signer_for(secret_key, salt):
+    return TimestampSigner(secret_key, salt=salt)
+
+
+def timestamp_signer(salt):
+    """Return the signer for one purpose whose tokens carry their time, so they can expire."""
+    return _timestamp_signer_for(current_app.secret_key, salt)

@@ -156,6 +156,34 @@ SETTINGS = [
         "instance/mail",
         "Where messages are written as `.eml` files when `MAIL_SERVER` is unset.",
     ),
+    Setting(
+        "SIGNER_EMAIL",
+        "none",
+        "What signers get by mail unless a petition's `signer_email` says otherwise: `none`; "
+        "`receipt` (counted at once, an email with the signer's link); `confirm` (counted once "
+        "the address is confirmed from that email).",
+    ),
+    Setting(
+        "SIGNER_LINK_DAYS",
+        60,
+        "Days the link in a signer's email (`/s/<token>`) keeps working.",
+    ),
+    Setting(
+        "SIGNER_MAILS_PER_DAY",
+        3,
+        "Most messages one address gets from sign submissions in a day (UTC), so the form "
+        "cannot flood an inbox; further submissions are stored but not mailed.",
+    ),
+    Setting(
+        "CONFIRM_REMIND_HOURS",
+        24,
+        "Hours after which an unconfirmed signature gets one reminder.",
+    ),
+    Setting(
+        "CONFIRM_EXPIRE_DAYS",
+        7,
+        "Days after which the sender deletes an unconfirmed signature and its mail.",
+    ),
 ]
 
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
