@@ -119,3 +119,12 @@ def test_without_a_server_mail_is_written_as_eml_files(make_app, tmp_path, caplo
     message = message_from_bytes(path.read_bytes(), policy=policy.default)
     assert message["To"] == "Ana García <ana@example.org>"
     assert CONTEXT["link"] in caplog.text and str(path) in caplog.text
+
+
+def test_a_message_speaks_the_signers_language(mail_app, smtp_server):
+    send_mail(mail_app, lang="es")
+    Sender(mail_app).run(once=True)
+    (message,) = smtp_server.messages
+    assert message["Subject"] == "Gracias por firmar: Protect all immigrants"
+    assert message["Content-Language"] == "es"
+    assert "Hola Ana" in message.get_body(("plain",)).get_content()

@@ -50,9 +50,9 @@ def build_message(item):
     message["Message-ID"] = f"<{item.key}@{mail_domain()}>"
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to this
     message["X-Auto-Response-Suppress"] = "All"
-    message["Content-Language"] = lang
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    message["Content-Language"] = lang  # after the parts: set_content drops Content-* headers
     return message
 
 
@@ -123,7 +123,7 @@ def write_file(item, message):
     partial.write_bytes(bytes(message))
     os.replace(partial, path)  # a reader never sees half a message
     link = item.payload.get("context", {}).get("link", "")
-    current_app.logger.info("Mail to %s written to %s %s", item.payload["to"], path, link)
+    current_app.logger.info("Mail written to %s; its link: %s", path, link or "none")
     return Delivered()
 
 
