@@ -5,7 +5,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from widget.outbox.mail import KIND, LANE
+from widget.outbox.mail import KIND
 from widget.outbox.queue import enqueue
 from widget.outbox.sender import Sender
 from widget.store.db import get_db, write_transaction
@@ -24,7 +24,7 @@ def send_mail(app, to="ana@example.org", lang="en", key=None, template="receipt"
     with app.app_context():
         db = get_db()
         with write_transaction(db):
-            return enqueue(db, KIND, {**payload, "context": CONTEXT}, lane=LANE, key=key)
+            return enqueue(db, KIND, {**payload, "context": CONTEXT}, lane="mail", key=key)
 
 
 def outbox_row(app, message_id):
@@ -128,3 +128,14 @@ def test_a_message_speaks_the_signers_language(mail_app, smtp_server):
     assert message["Subject"] == "Gracias por firmar: Protect all immigrants"
     assert message["Content-Language"] == "es"
     assert "Hola Ana" in message.get_body(("plain",)).get_content()
+
+
+def test_mail_to_one_address_keeps_one_lane(make_app):
+    with make_app().app_context():
+        from widget.outbox.mail import lane_for
+
+        lanes = {lane_for(f"signer{n}@example.org") for n in range(40)}
+        assert lanes == {"mail:0", "mail:1", "mail:2", "mail:3"}
+        assert lane_for("Ana@Example.org") == lane_for("ana@example.org")
+    with make_app(MAIL_CONNECTIONS=1).app_context():
+        assert lane_for("ana@example.org") == "mail"

@@ -150,6 +150,12 @@ SETTINGS = [
         "`From` of every message, e.g. `Campaign <petitions@example.org>`. Unset: "
         "`no-reply@` the host of `PUBLIC_URL`.",
     ),
+    Setting(
+        "MAIL_CONNECTIONS",
+        4,
+        "SMTP connections the sender keeps open side by side (one per mail lane); lower it if "
+        "your provider limits concurrent connections.",
+    ),
     Setting("MAIL_TIMEOUT", 30.0, "Seconds an SMTP connection may stay silent before a retry."),
     Setting(
         "MAIL_FILE_DIR",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask import current_app
 
 from ..keys import timestamp_signer
-from ..outbox.mail import KIND, LANE
+from ..outbox.mail import KIND, lane_for
 from ..outbox.queue import enqueue
 from .emails import split_key
 
@@ -82,7 +82,8 @@ def queue_signer_mail(db, template, signature, petition_title):
         "signature": signature["id"],  # withdrawing the signature deletes its mail too
         "context": context,
     }
-    return enqueue(db, KIND, payload, lane=LANE, key=mail_key(template, signature))
+    lane = lane_for(signature["email"])
+    return enqueue(db, KIND, payload, lane=lane, key=mail_key(template, signature))
 
 
 def forget_signature_mail(db, signature_ids):
