@@ -253,3 +253,48 @@ def test_an_automated_looking_signature_confirmed_waits_for_review(confirm_app):
     (row,) = signatures(confirm_app)
     assert row["status"] == "suspect" and "no-accept-language" in row["signals"]
     assert row["email_key"] == "ana@example.org" and count(confirm_app) == 0
+
+
+def export(app, *args):
+    import csv
+    import io
+
+    result = app.test_cli_runner().invoke(args=["export", SLUG, *args])
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.output)))
+
+
+def test_exports_counts_and_the_list_follow_confirmation(confirm_app, signer):
+    sign_through(signer, f"/p/{SLUG}", **OWNER)
+    for name in ("Bea", "Cy"):
+        sign_through(signer, f"/p/{SLUG}", **{**OWNER, "email": f"{name}@example.org"})
+    assert export(confirm_app, "--kind", "delivery") == []
+    assert {row["status"] for row in export(confirm_app, "--kind", "full")} == {"unconfirmed"}
+    assert signer.get(f"/p/{SLUG}/count.json").get_json()["count"] == 0
+    signer.get(link_path(mails(confirm_app)[0]))
+    assert [row["first_name"] for row in export(confirm_app, "--kind", "delivery")] == ["Ana"]
+    assert signer.get(f"/p/{SLUG}/count.json").get_json() == {
+        "slug": SLUG,
+        "count": 1,
+        "goal": 10000,
+    }
+    listed = confirm_app.test_cli_runner().invoke(args=["petition", "list"]).output
+    assert "signer email confirm: confirmed 1, unconfirmed 2 (not counted)" in listed
+
+
+def test_a_petition_file_with_an_unknown_signer_email_is_refused(app, tmp_path):
+    path = tmp_path / "bad.md"
+    path.write_text('+++\nslug = "bad"\ntitle = "Bad"\nsigner_email = "maybe"\n+++\nText\n')
+    result = app.test_cli_runner().invoke(args=["petition", "load", str(path)])
+    assert result.exit_code != 0 and "signer_email must be one of" in result.output
+
+
+def test_a_closed_petitions_count_is_final(confirm_app, signer):
+    sign_through(signer, f"/p/{SLUG}", **OWNER)
+    with confirm_app.app_context():
+        db = get_db()
+        with write_transaction(db):
+            db.execute("UPDATE petitions SET status = 'closed' WHERE slug = ?", [SLUG])
+    page = signer.get(link_path(mails(confirm_app)[0])).get_data(as_text=True)
+    assert "closed before your signature was confirmed" in page
+    assert signatures(confirm_app)[0]["status"] == "unconfirmed" and count(confirm_app) == 0

@@ -8,7 +8,7 @@ from ..store.db import get_db, utc_now, write_transaction
 
 SIGNATURE = """
 SELECT s.*, coalesce(t.title, p.title) AS petition_title, p.slug AS petition_slug,
-       pa.name AS partner_name
+       p.status AS petition_status, pa.name AS partner_name
 FROM signatures s
 JOIN petitions p ON p.id = s.petition_id
 LEFT JOIN petition_translations t ON t.petition_id = p.id AND t.lang = s.lang AND t.title != ''

@@ -54,7 +54,9 @@ def show(token):
     if signature is None:
         return gone(reason)
     use_language(signature["lang"])
-    if signature["status"] == "unconfirmed" and confirm_signature(get_db(), signature["id"]):
+    # A closed petition's count is final: a confirmation arriving later counts nothing.
+    waiting = signature["status"] == "unconfirmed" and signature["petition_status"] == "open"
+    if waiting and confirm_signature(get_db(), signature["id"]):
         signature, _ = signature_for_link(token)
     html = render_template(
         "signer.html",
