@@ -1,5 +1,7 @@
 """Mail through the outbox to a real SMTP server on loopback, or to .eml files without one."""
 
+import socket
+import threading
 import time
 from email import message_from_bytes, policy
 
@@ -139,3 +141,35 @@ def test_mail_to_one_address_keeps_one_lane(make_app):
         assert lane_for("Ana@Example.org") == lane_for("ana@example.org")
     with make_app(MAIL_CONNECTIONS=1).app_context():
         assert lane_for("ana@example.org") == "mail"
+
+
+def test_a_batch_stops_knocking_once_the_server_is_unreachable(make_app, smtp_server):
+    mail_app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    smtp_server.stop()
+    # In its place, a server that hangs up on every connection, and counts them.
+    accepted = []
+    listener = socket.create_server(("127.0.0.1", smtp_server.port))
+    listener.settimeout(0.2)
+
+    def hang_up():
+        while listener.fileno() != -1:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            accepted.append(1)
+            connection.close()
+
+    thread = threading.Thread(target=hang_up, daemon=True)
+    thread.start()
+    try:
+        for n in range(10):
+            send_mail(mail_app, to=f"signer{n}@example.org")
+        Sender(mail_app).run(once=True)
+    finally:
+        listener.close()
+        thread.join(5)
+    assert len(accepted) == 1  # one hang-up, not one per message
+    with mail_app.app_context():
+        rows = get_db().execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()
+    assert rows == [("pending", 10)]

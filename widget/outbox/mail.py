@@ -114,8 +114,11 @@ def send_by_smtp(message):
     except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
         return outcome_of(error.smtp_code, error.smtp_error)
     except (smtplib.SMTPException, OSError) as error:
-        close_connection()  # a broken connection: the next message opens a new one
-        return Retry(f"{type(error).__name__}: {error}")
+        close_connection()
+        # The server is unreachable or broke the connection: the rest of this batch waits
+        # for its own retry instead of knocking again at once.
+        g.mail_unreachable = f"{type(error).__name__}: {error}"
+        return Retry(g.mail_unreachable)
     return Delivered()
 
 
@@ -145,6 +148,8 @@ def deliver(item):
     message = build_message(item)
     if not current_app.config["MAIL_SERVER"]:
         return write_file(item, message)
+    if "mail_unreachable" in g:
+        return Retry(g.mail_unreachable)
     return send_by_smtp(message)
 
 
