@@ -72,6 +72,13 @@ GROUPS = [
             ("local:// (as shipped)", "widget", "shipped", {}, SIGN),
         ],
     ),
+    (
+        "Signer email: none vs confirm (the signature and its mail in one transaction)",
+        [
+            ("signer_email none (as shipped)", "widget", "shipped", {}, SIGN),
+            ("signer_email confirm", "widget", "shipped", {"FLASK_SIGNER_EMAIL": "confirm"}, SIGN),
+        ],
+    ),
 ]
 
 

@@ -145,7 +145,7 @@ def test_a_blocked_lane_does_not_delay_another(make_app):
 
     def deliver(item):
         if item.lane == "webhook:dead":
-            release.wait(10)  # a destination that hangs
+            release.wait(20)  # a destination that hangs
         return Delivered()
 
     register_kind(app, "test", deliver)
@@ -160,7 +160,7 @@ def test_a_blocked_lane_does_not_delay_another(make_app):
         try:
             # Enqueued while the dead lane's batch hangs: still delivered at once.
             fast = [put(db, lane="mail") for _ in range(5)]
-            assert wait_for(lambda: all(status_of(db, i) == "sent" for i in fast), 5)
+            assert wait_for(lambda: all(status_of(db, i) == "sent" for i in fast), 10)
             assert status_of(db, stuck) == "pending"
         finally:
             release.set()

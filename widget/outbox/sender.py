@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
+
 from ..store.db import get_db, write_transaction
 from .queue import now_stamp, parse_stamp, stamp
 from .registry import Cancelled, Delivered, Failed, Retry, registry
@@ -151,10 +153,10 @@ class Sender:
     def pause(self, db, once):
         """Return how long to wait: until the next due message of an idle lane, at most poll."""
         marks, kinds = self.kinds_sql()
+        if once:
+            return self.poll  # woken as soon as a batch ends; a later retry is not waited for
         with self.busy_lock:
             busy = list(self.busy)
-        if once and busy:
-            return self.poll  # woken as soon as a batch ends
         lanes = ", ".join("?" * len(busy)) or "NULL"
         query = NEXT_DUE.format(kinds=marks, lanes=lanes)  # placeholders only
         row = db.execute(query, [*kinds, *busy]).fetchone()
@@ -222,8 +224,6 @@ class Sender:
 
 def prune_sent(db):
     """Delete sent messages older than OUTBOX_KEEP_SENT_DAYS (their keys may then recur)."""
-    from flask import current_app
-
     days = float(current_app.config["OUTBOX_KEEP_SENT_DAYS"])
     cutoff = stamp(datetime.now(UTC) - timedelta(days=days))
     with write_transaction(db):

@@ -28,7 +28,9 @@ FRONT_MATTER_KEYS = {
     "goal_steps": bool,
     "next_url": str,
     "next_text": str,
+    "signer_email": str,
 }
+SIGNER_EMAIL_MODES = ("none", "receipt", "confirm")
 STATUSES = {"open", "closed", "draft"}
 # A translation (name.LANG.md) carries only the text a reader sees; the rest is the main file's.
 TRANSLATION_KEYS = {"slug", "lang", "title", "target", "statement", "optin_text", "thanks_text"}
@@ -117,6 +119,12 @@ def parse_petition(text, name="petition", translation=None):
     if data.get("status", "open") not in STATUSES:
         raise PetitionFileError(f"{name}: status must be one of {', '.join(sorted(STATUSES))}")
     check_sharing(data, name)
+    if data.get("signer_email", "none") not in SIGNER_EMAIL_MODES:
+        raise PetitionFileError(
+            f"{name}: signer_email must be one of {', '.join(SIGNER_EMAIL_MODES)}"
+        )
+    if translation is None:
+        data.setdefault("signer_email", "")  # removed from the file: the site's default again
     data["body_md"] = body.strip()
     data["body_html"] = render_markdown(body)
     data["translation"] = translation is not None

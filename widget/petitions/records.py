@@ -24,6 +24,7 @@ STORED_KEYS = (
     "goal_steps",
     "next_url",
     "next_text",
+    "signer_email",
 )
 SHARING_DEFAULTS = {
     "share_text": "",
@@ -44,6 +45,11 @@ TRANSLATED_KEYS = (
     "share_text",
     "next_text",
 )
+
+
+def signer_email_mode(petition):
+    """Return what signers of a petition get by mail: none, receipt or confirm."""
+    return petition.get("signer_email") or current_app.config["SIGNER_EMAIL"]
 
 
 def get_petition(slug):

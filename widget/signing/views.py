@@ -92,7 +92,7 @@ def store(petition, form, context):
     if signals:
         log_problem("flagged-suspect", signals=",".join(signals))
     status = SUSPECT if signals else "counted"
-    return record_signature(petition, form, form.nonce, context, status=status)
+    return record_signature(petition, form, form.nonce, context, status=status, signals=signals)
 
 
 def sign_form(petition, fields=None):
