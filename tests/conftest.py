@@ -86,8 +86,10 @@ def runner(app):
 @pytest.fixture
 def db(app):
     """Return the test's database (migrated, with the shipped petitions loaded)."""
+    # No context stays pushed: the test client would reuse it, and `g` would leak from one
+    # request to the next. The connection is this thread's; make_app closes it.
     with app.app_context():
-        yield get_db()
+        return get_db()
 
 
 @pytest.fixture
