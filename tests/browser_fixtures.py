@@ -4,6 +4,7 @@ import http.server
 import threading
 
 import pytest
+from conftest import stop_limit_clock
 from werkzeug.serving import make_server
 
 from widget import create_app
@@ -39,7 +40,7 @@ class ServerThread:
 
 
 @pytest.fixture
-def live_app(tmp_path, catalogs):
+def live_app(tmp_path, catalogs, limit_clock):
     """Return (app, base URL) of the service running on 127.0.0.1 with its own database."""
     server = make_server("127.0.0.1", 0, None, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
@@ -63,6 +64,7 @@ def live_app(tmp_path, catalogs):
                 body.close()  # a static file's handle, for one
             close_thread_databases()
 
+    stop_limit_clock(limit_clock)
     server.app = closing_app
     running = ServerThread(server)
     yield app, base

@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from widget import create_app
+from widget.signing.limit_storage import LocalStorage
+from widget.signing.limits import limiter
 from widget.store.db import close_thread_databases, get_db
 
 TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -36,12 +39,50 @@ BROWSER_HEADERS = {
 }
 
 
+class Clock:
+    """A clock that moves only when told, for a limit storage's `clock` attribute."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
 @pytest.fixture
-def make_app(tmp_path, catalogs):
+def limit_clock():
+    """Return the clock of the apps' local:// limit storage: it stands still until advanced."""
+    return Clock(time.time())
+
+
+def stop_limit_clock(clock):
+    """Put the limiter's local:// storage (the last app's) on clock, so no window turns."""
+    # A test that signs across a minute boundary would see the sliding window let one more
+    # through; with the clock standing still no test depends on when it runs.
+    if isinstance(limiter.storage, LocalStorage):
+        limiter.storage.clock = clock
+
+
+def steady_window(margin=30, shortest=60):
+    """Return a window length, shortest seconds or a little more, with margin seconds left."""
+    # For storages on the real clock (memory://, Redis): sliding windows are aligned on
+    # multiples of their length since the epoch; pick one that is not about to turn.
+    now = time.time()
+    for seconds in range(shortest, 10 * shortest):
+        if seconds - now % seconds >= margin:
+            return seconds
+    raise AssertionError("no steady window")  # never: one length in three or so will do
+
+
+@pytest.fixture
+def make_app(tmp_path, catalogs, limit_clock):
     """Return a function that creates an app on this test's database, with settings changed."""
 
     def make(**settings):
-        return create_app(
+        app = create_app(
             {
                 "TESTING": True,
                 "SECRET_KEY": "test-secret-key",
@@ -51,6 +92,8 @@ def make_app(tmp_path, catalogs):
                 **settings,
             }
         )
+        stop_limit_clock(limit_clock)
+        return app
 
     yield make
     close_thread_databases()
@@ -172,19 +215,6 @@ def sign(client):
         return sign_through(client, url or f"/p/{slug}", query, headers, environ, **fields)
 
     return sign
-
-
-class Clock:
-    """A clock that moves only when told, for a limit storage's `clock` attribute."""
-
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
 
 
 def table_counts(db):
