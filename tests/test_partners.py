@@ -162,6 +162,7 @@ def test_export_link_downloads_the_partner_csv_unframed_and_uncached(
 
 def test_tampered_or_expired_export_link_is_refused(app, client, runner, db, partner_key):
     path = export_path(runner)
+    before = table_counts(db)  # after making the link: what the refused downloads must not change
     token = path.split("/")[-1].removesuffix(".csv")
     tampered = client.get(f"/exports/{token[:-3]}abc.csv")
     assert tampered.status_code == 404
@@ -172,5 +173,4 @@ def test_tampered_or_expired_export_link_is_refused(app, client, runner, db, par
     with app.app_context():
         other = serializer(EXPORT_SALT).dumps(["nobody", SLUG, int(time.time()) + 60])
     assert client.get(f"/exports/{other}.csv").status_code == 404
-    before = table_counts(db)
     assert table_counts(db) == before
