@@ -207,4 +207,7 @@ def test_surge_script_short_run(kill):
     assert figures["acknowledged"] == 60 and figures["integrity_check"] == "ok"
     assert figures["signature_count"] == figures["counted_rows"] == figures["stored"]
     if kill:
-        assert figures["kill"]["acknowledged_before"] >= 20
+        # The kill hit live traffic: a third had been thanked, most had not, and signers in
+        # flight lost their connections (and retried with a fresh form).
+        assert 20 <= figures["kill"]["acknowledged_before"] < figures["signers"] * 2 // 3
+        assert figures["connection_errors"] > 0
