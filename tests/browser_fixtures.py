@@ -23,6 +23,7 @@ CHROMIUM_ARGS = [
     "--test-third-party-cookie-phaseout",
 ]
 PARTNER_HOST = "127.0.0.2"  # another site than the service on 127.0.0.1
+THIRD_HOST = "127.0.0.3"  # a site that is neither
 
 
 class ServerThread:
@@ -72,9 +73,8 @@ def live_app(tmp_path, catalogs, limit_clock):
     close_thread_databases()
 
 
-@pytest.fixture
-def partner_site():
-    """Return a function that publishes an HTML page on the partner's origin and returns its URL."""
+def serve_pages(host):
+    """Start a server of published HTML pages on host; return (publish, stop)."""
     pages = {}
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -88,17 +88,32 @@ def partner_site():
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer((PARTNER_HOST, 0), Handler)
+    server = http.server.ThreadingHTTPServer((host, 0), Handler)
     running = ServerThread(server)
-    origin = f"http://{PARTNER_HOST}:{server.server_port}"
+    origin = f"http://{host}:{server.server_port}"
 
     def publish(path, html):
         pages[path] = html
         return origin + path
 
     publish.origin = origin
+    return publish, running.stop
+
+
+@pytest.fixture
+def partner_site():
+    """Return a function that publishes an HTML page on the partner's origin and returns its URL."""
+    publish, stop = serve_pages(PARTNER_HOST)
     yield publish
-    running.stop()
+    stop()
+
+
+@pytest.fixture
+def third_site():
+    """Return a function that publishes a page on a third site, neither partner nor service."""
+    publish, stop = serve_pages(THIRD_HOST)
+    yield publish
+    stop()
 
 
 @pytest.fixture(scope="session")

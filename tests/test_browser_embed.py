@@ -173,32 +173,61 @@ def test_forged_partner_key_signs_as_no_partner(live_app, partner_site, browser_
     assert row["partner_id"] is None
 
 
-def test_messages_from_another_origin_change_nothing(live_app, partner_site, browser_page):
+FAKE_MESSAGES = """
+  parent.postMessage({type: "petition-widget", event: "height", height: 4321}, "*");
+  parent.postMessage({type: "petition-widget", event: "signed"}, "*");
+"""
+
+
+def test_messages_from_another_origin_change_nothing(
+    live_app, partner_site, third_site, browser_page
+):
     app, base = live_app
     snippet, _key = add_partner(app)
-    # A third site framed on the same partner page tries to resize the widget and fake a
-    # signature; the host page also posts to itself.
-    rogue = partner_site(
+    # Each fake frame posts a marker after its fake messages: once the marker has arrived,
+    # so have they (messages from one window arrive in order).
+    rogue = third_site(
         "/rogue",
-        """<script>
-      parent.postMessage({type: "petition-widget", event: "height", height: 4321}, "*");
-      parent.postMessage({type: "petition-widget", event: "signed"}, "*");
-    </script>""",
-    ).replace("127.0.0.2", "127.0.0.3")
+        f"<script>{FAKE_MESSAGES}"
+        'parent.postMessage({type: "marker", from: location.search}, "*");</script>',
+    )
+    markers = """<script>window.markers = [];
+window.addEventListener("message", function (e) {
+  if (e.data && e.data.type === "marker") window.markers.push(e.data.from); });</script>"""
     page = browser_page
-    page.goto(partner_site("/victim", partner_html(snippet)))
+    page.goto(partner_site("/victim", partner_html(snippet, markers)))
     page.locator("a.petition-widget").wait_for(state="hidden")
-    before = page.locator("iframe").first.evaluate("f => f.offsetHeight")
+    widget = page.locator("iframe").first
+    before = frame_height(page)
+    # The host page itself, and a frame of a third site.
     page.evaluate(
         """rogue => {
         window.postMessage({type: "petition-widget", event: "height", height: 4321}, "*");
         window.postMessage({type: "petition-widget", event: "signed"}, "*");
-        const f = document.createElement("iframe"); f.src = rogue; document.body.append(f);
+        const f = document.createElement("iframe"); f.src = rogue + "?third-site";
+        document.body.append(f);
     }""",
         rogue,
     )
-    page.wait_for_timeout(1000)  # give the rogue messages time to arrive (they must be ignored)
-    assert page.locator("iframe").first.evaluate("f => f.offsetHeight") == before
+    page.wait_for_function("window.markers.includes('?third-site')")
+    # A frame on the widget's own origin that is not the widget's frame: only event.source
+    # tells it apart.
+    page.evaluate(
+        """url => {
+        const f = document.createElement("iframe"); f.id = "impostor"; f.src = url;
+        document.body.append(f);
+    }""",
+        f"{base}/p/{SLUG}/embed",
+    )
+    impostor = page.locator("#impostor").element_handle().content_frame()
+    impostor.get_by_role("button", name="Sign the petition").wait_for()
+    marker = "parent.postMessage({type: 'marker', from: 'own-origin'}, '*');"
+    impostor.evaluate(f"() => {{ {FAKE_MESSAGES} {marker} }}")
+    page.wait_for_function("window.markers.includes('own-origin')")
+    # The widget's own frame, navigated to another site: only event.origin tells it apart.
+    widget.evaluate("(f, rogue) => { f.src = rogue + '?in-the-widget-frame'; }", rogue)
+    page.wait_for_function("window.markers.includes('?in-the-widget-frame')")
+    assert frame_height(page) == before
     assert page.evaluate("window.signed") == []
 
 
