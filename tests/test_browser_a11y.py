@@ -97,3 +97,19 @@ def test_rate_limit_page_has_no_serious_violations(live_app, axe_page):
         axe_page.wait_for_load_state()
     axe_page.get_by_text("Many people are signing right now").wait_for()
     assert serious_violations(axe_page) == []
+
+
+@pytest.mark.parametrize("path", [f"/p/{SLUG}", f"/p/{SLUG}/embed"])
+def test_page_is_usable_at_320px_without_external_resources(live_app, chromium, path):
+    _app, base = live_app
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    try:
+        page.goto(base + path, wait_until="load")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        page.get_by_role("button", name="Sign the petition").wait_for()
+    finally:
+        context.close()
+    assert requested and all(url.startswith((base + "/", "data:")) for url in requested), requested

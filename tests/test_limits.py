@@ -1,6 +1,7 @@
 """Rate limits on signing: per address (IPv6 by /64), friendly 429, proxies trusted by setting."""
 
 import re
+import threading
 
 import pytest
 from conftest import SLUG, browser_client, sign_through, steady_window, table_counts
@@ -169,9 +170,18 @@ def test_limits_can_be_turned_off(make_app):
     assert statuses == [303, 303, 303]
 
 
-def test_counters_live_in_the_local_storage_by_default(app):
-    assert app.config["RATELIMIT_STORAGE_URI"] == "local://"
-    assert isinstance(limiter.storage, LocalStorage)
+def test_by_default_limits_count_without_a_sweep_thread(app, sign):
+    # limits' memory:// starts a timer thread on every hit to sweep its keys; the default
+    # local:// limits as well with none. Every thread started meanwhile runs the hook.
+    app.config["SIGN_RATE_LIMITS"] = "2 per minute"
+    started = set()
+    threading.setprofile(lambda *_: started.add(threading.current_thread().name))
+    try:
+        statuses = [sign(email=f"d{n}@example.org").status_code for n in range(3)]
+    finally:
+        threading.setprofile(None)
+    assert statuses == [303, 303, 429]
+    assert started == set()
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)

@@ -78,12 +78,6 @@ def test_method_not_allowed_is_a_page_with_allow(client):
     assert "does not accept" in response.get_data(as_text=True)
 
 
-def test_page_is_usable_at_320px_without_external_resources(client):
-    html = client.get(f"/p/{SLUG}").get_data(as_text=True)
-    assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
-    assert "http://" not in html.split("<main")[0] and "https://" not in html.split("<main")[0]
-
-
 def test_share_page_escapes_the_title_in_its_snippets(client, make_petition):
     make_petition(slug="quotes", title='Say "no" to <b>this</b>')
     html = client.get("/p/quotes/share").get_data(as_text=True)
