@@ -41,7 +41,7 @@ class ServerThread:
 
 
 @pytest.fixture
-def live_app(tmp_path, catalogs, limit_clock):
+def live_app(tmp_path, catalogs, limit_clock, instance):
     """Return (app, base URL) of the service running on 127.0.0.1 with its own database."""
     server = make_server("127.0.0.1", 0, None, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
@@ -52,7 +52,8 @@ def live_app(tmp_path, catalogs, limit_clock):
             "MIN_FILL_SECONDS": 0,
             "PUBLIC_URL": base,
             "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
-        }
+        },
+        instance_path=instance,
     )
 
     def closing_app(environ, start_response):

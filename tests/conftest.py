@@ -1,6 +1,7 @@
 """Fixtures: a real SQLite file per test, the app, its client, CLI runner and helpers."""
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -18,6 +19,25 @@ TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SLUG = "chicago-welcoming-city"
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "widget" / "translations"
+
+
+# What a developer's shell may set that would change what the app, gunicorn or the tests do.
+DEVELOPER_VARIABLES = ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS")
+
+
+def pytest_configure(config):
+    """Run the tests without the developer's FLASK_* settings and gunicorn variables."""
+    # Before collection: gunicorn.conf.py reads WEB_CONCURRENCY when a test module loads it.
+    # Child processes (gunicorn, the surge script) inherit the cleaned environment.
+    for name in list(os.environ):
+        if name.startswith("FLASK_") or name in DEVELOPER_VARIABLES:
+            del os.environ[name]
+
+
+@pytest.fixture(scope="session")
+def instance(tmp_path_factory):
+    """Return an empty instance folder: no developer's instance/config.py reaches a test."""
+    return tmp_path_factory.mktemp("instance")
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +98,7 @@ def steady_window(margin=30, shortest=60):
 
 
 @pytest.fixture
-def make_app(tmp_path, catalogs, limit_clock):
+def make_app(tmp_path, catalogs, limit_clock, instance):
     """Return a function that creates an app on this test's database, with settings changed."""
 
     def make(**settings):
@@ -90,7 +110,8 @@ def make_app(tmp_path, catalogs, limit_clock):
                 "MIN_FILL_SECONDS": 0,
                 "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
                 **settings,
-            }
+            },
+            instance_path=instance,
         )
         stop_limit_clock(limit_clock)
         return app

@@ -238,7 +238,7 @@ def test_share_page_pins_the_language_only_when_one_is_chosen(client):
     assert f'/p/{SLUG}" data-lang="es">Firma: Dile al Concejo' in spanish
 
 
-def test_without_compiled_catalogs_the_app_speaks_english(app, tmp_path):
+def test_without_compiled_catalogs_the_app_speaks_english(app, tmp_path, instance):
     from widget import create_app
 
     for lang in ("en", "es"):  # catalogs as committed: .po only, never compiled
@@ -248,7 +248,8 @@ def test_without_compiled_catalogs_the_app_speaks_english(app, tmp_path):
         {
             **{key: app.config[key] for key in ("TESTING", "SECRET_KEY", "DATABASE")},
             "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path / "uncompiled"),
-        }
+        },
+        instance_path=instance,
     )
     assert bare.extensions["widget.languages"] == ("en",)
     client = bare.test_client()

@@ -1,6 +1,11 @@
 """Pages a person opens: index, petition, embed, count, health, errors."""
 
-from conftest import SLUG
+import os
+from pathlib import Path
+
+from conftest import ROOT, SLUG
+
+from widget import create_app
 
 
 def test_index_lists_open_petitions_with_counts_and_links(client, make_petition):
@@ -94,3 +99,16 @@ def test_cached_blank_form_posts_back_to_each_request_own_url(client, db, sign):
         assert f'action="/p/{SLUG}/embed?source={source}' in html
     assert sign(url=f"/p/{SLUG}/embed", query="?source=second").status_code == 303
     assert next(db.query("SELECT source FROM signatures"))["source"] == "second"
+
+
+def test_apps_under_test_read_no_developer_settings(app, tmp_path):
+    # Neither the checkout's instance/config.py nor a developer's FLASK_* variables.
+    assert Path(app.instance_path) != ROOT / "instance"
+    assert not (Path(app.instance_path) / "config.py").exists()
+    assert not [name for name in os.environ if name.startswith("FLASK_")]
+    assert "WEB_CONCURRENCY" not in os.environ and "GUNICORN_CMD_ARGS" not in os.environ
+    # The folder create_app is given is the one it reads config.py from.
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "config.py").write_text('PUBLIC_URL = "https://from-config.example"\n')
+    other = create_app({"SECRET_KEY": "k"}, instance_path=tmp_path / "other")
+    assert other.config["PUBLIC_URL"] == "https://from-config.example"

@@ -52,11 +52,16 @@ def redis_url(tmp_path):
         url = f"redis://127.0.0.1:{port}/0"
         deadline = time.monotonic() + 5
         while process.poll() is None and time.monotonic() < deadline:
+            # Closed at once: a client left to the garbage collector warns of its socket
+            # (an error here) in whichever test happens to be running then.
+            client = redis.Redis.from_url(url, socket_timeout=1)
             try:
-                redis.Redis.from_url(url, socket_timeout=1).ping()
+                client.ping()
                 break
             except redis.ConnectionError:
                 time.sleep(0.02)
+            finally:
+                client.close()
         else:
             process.kill()
             process.wait()
@@ -69,7 +74,7 @@ def redis_url(tmp_path):
 
 
 @pytest.fixture
-def gunicorn(tmp_path):
+def gunicorn(tmp_path, instance):
     """Return a function that starts gunicorn (gunicorn.conf.py) with some settings."""
     servers = []
 
@@ -81,7 +86,9 @@ def gunicorn(tmp_path):
             "FLASK_MIN_FILL_SECONDS": "0",
             **(env or {}),
         }
-        server = surge.Server(listener, settings, workers, 4, tmp_path / "gunicorn.log", extra_args)
+        app = f"widget:create_app(instance_path={str(instance)!r})"  # no instance/config.py
+        log = tmp_path / "gunicorn.log"
+        server = surge.Server(listener, settings, workers, 4, log, extra_args, app=app)
         servers.append((server, listener))
         server.start(time.monotonic() + 15)
         return server
@@ -181,8 +188,8 @@ def test_the_master_never_holds_the_database_open(gunicorn, tmp_path):
     assert any(held_by(pid) for pid in workers)  # the check sees a connection where one is
 
 
-def test_pre_fork_refuses_when_the_master_holds_the_database(tmp_path):
-    app = create_app({"SECRET_KEY": "k", "DATABASE": str(tmp_path / "held.db")})
+def test_pre_fork_refuses_when_the_master_holds_the_database(tmp_path, instance):
+    app = create_app({"SECRET_KEY": "k", "DATABASE": str(tmp_path / "held.db")}, instance)
     server = SimpleNamespace(
         cfg=SimpleNamespace(preload_app=True), app=SimpleNamespace(wsgi=lambda: app)
     )
@@ -207,7 +214,8 @@ def test_surge_script_short_run(kill):
     assert figures["acknowledged"] == 60 and figures["integrity_check"] == "ok"
     assert figures["signature_count"] == figures["counted_rows"] == figures["stored"]
     if kill:
-        # The kill hit live traffic: a third had been thanked, most had not, and signers in
-        # flight lost their connections (and retried with a fresh form).
+        # The kill hit live traffic: a third had been thanked, most had not, and signers were
+        # in the middle of signing. (Connection errors are likely but not certain: the script
+        # keeps the listening socket, so connections queued in its backlog survive the kill.)
         assert 20 <= figures["kill"]["acknowledged_before"] < figures["signers"] * 2 // 3
-        assert figures["connection_errors"] > 0
+        assert figures["kill"]["in_flight"] > 0
