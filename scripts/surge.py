@@ -46,7 +46,7 @@ ATTEMPTS = 5  # per signer, when the connection fails (the server was killed)
 class Server:
     """Gunicorn on a socket this script holds, so a restart keeps the port and queued clients."""
 
-    def __init__(self, listener, env, workers, threads, log_path, extra_args=()):
+    def __init__(self, listener, env, workers, threads, log_path, extra_args=(), app=None):
         self.listener = listener
         self.port = listener.getsockname()[1]
         self.env = {**os.environ, "FLASK_PUBLIC_URL": f"http://127.0.0.1:{self.port}", **env}
@@ -61,7 +61,7 @@ class Server:
             *(["--workers", str(workers)] if workers else []),
             *(["--threads", str(threads)] if threads else []),  # > 1: gthread workers
             *extra_args,
-            "widget:create_app()",
+            app or "widget:create_app()",
         ]
         self.log = open(log_path, "ab")  # noqa: SIM115 - kept open across restarts
         self.process = None
@@ -131,6 +131,7 @@ class Surge:
         self.failures = Counter()
         self.connection_errors = 0
         self.post_latencies = []
+        self.started = 0
         self.done = 0
 
     def record(self, method, status):
@@ -140,6 +141,8 @@ class Surge:
     def sign(self, i):
         """Sign as signer i like a browser: load the form, post it, follow the redirect."""
         email = f"surge-{i}@example.org"
+        with self.lock:
+            self.started += 1
         path = f"/p/{SLUG}/embed" if i % 2 else f"/p/{SLUG}"
         headers = {**BROWSER, "X-Forwarded-For": f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}"}
         for _attempt in range(ATTEMPTS):
@@ -247,7 +250,10 @@ def run(options):
         }
         mail = mail_surge(tmp) if options.mail else None
         env.update(mail.env if mail else {})
-        server = Server(listener, env, options.workers, options.threads, Path(tmp) / "log")
+        # Its own instance folder: a checkout's instance/config.py must not change the run.
+        (Path(tmp) / "instance").mkdir(exist_ok=True)
+        app = f"widget:create_app(instance_path={str(Path(tmp) / 'instance')!r})"
+        server = Server(listener, env, options.workers, options.threads, Path(tmp) / "log", app=app)
         figures = {"signers": options.signers, "concurrency": options.concurrency}
         try:
             server.start(deadline)
@@ -322,12 +328,14 @@ def kill_midway(server, surge, options, deadline):
     """SIGKILL the server once a third of the signers are acknowledged; restart it."""
     while len(surge.acknowledged) < options.signers // 3 and time.monotonic() < deadline:
         time.sleep(0.01)
-    acknowledged_at_kill = len(surge.acknowledged)
+    with surge.lock:  # signers that had begun and not finished: the kill cuts them off
+        acknowledged_at_kill, in_flight = len(surge.acknowledged), surge.started - surge.done
     killed = time.monotonic()
     server.kill()
     server.start(deadline)
     return {
         "acknowledged_before": acknowledged_at_kill,
+        "in_flight": in_flight,
         "down_s": round(time.monotonic() - killed, 2),
     }
 

@@ -4,6 +4,7 @@ import http.server
 import threading
 
 import pytest
+from conftest import stop_limit_clock
 from werkzeug.serving import make_server
 
 from widget import create_app
@@ -22,6 +23,7 @@ CHROMIUM_ARGS = [
     "--test-third-party-cookie-phaseout",
 ]
 PARTNER_HOST = "127.0.0.2"  # another site than the service on 127.0.0.1
+THIRD_HOST = "127.0.0.3"  # a site that is neither
 
 
 class ServerThread:
@@ -39,7 +41,7 @@ class ServerThread:
 
 
 @pytest.fixture
-def live_app(tmp_path, catalogs):
+def live_app(tmp_path, catalogs, limit_clock, instance):
     """Return (app, base URL) of the service running on 127.0.0.1 with its own database."""
     server = make_server("127.0.0.1", 0, None, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
@@ -50,7 +52,8 @@ def live_app(tmp_path, catalogs):
             "MIN_FILL_SECONDS": 0,
             "PUBLIC_URL": base,
             "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
-        }
+        },
+        instance_path=instance,
     )
 
     def closing_app(environ, start_response):
@@ -63,6 +66,7 @@ def live_app(tmp_path, catalogs):
                 body.close()  # a static file's handle, for one
             close_thread_databases()
 
+    stop_limit_clock(limit_clock)
     server.app = closing_app
     running = ServerThread(server)
     yield app, base
@@ -70,9 +74,8 @@ def live_app(tmp_path, catalogs):
     close_thread_databases()
 
 
-@pytest.fixture
-def partner_site():
-    """Return a function that publishes an HTML page on the partner's origin and returns its URL."""
+def serve_pages(host):
+    """Start a server of published HTML pages on host; return (publish, stop)."""
     pages = {}
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -86,17 +89,32 @@ def partner_site():
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer((PARTNER_HOST, 0), Handler)
+    server = http.server.ThreadingHTTPServer((host, 0), Handler)
     running = ServerThread(server)
-    origin = f"http://{PARTNER_HOST}:{server.server_port}"
+    origin = f"http://{host}:{server.server_port}"
 
     def publish(path, html):
         pages[path] = html
         return origin + path
 
     publish.origin = origin
+    return publish, running.stop
+
+
+@pytest.fixture
+def partner_site():
+    """Return a function that publishes an HTML page on the partner's origin and returns its URL."""
+    publish, stop = serve_pages(PARTNER_HOST)
     yield publish
-    running.stop()
+    stop()
+
+
+@pytest.fixture
+def third_site():
+    """Return a function that publishes a page on a third site, neither partner nor service."""
+    publish, stop = serve_pages(THIRD_HOST)
+    yield publish
+    stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,9 @@
 """Fixtures: a real SQLite file per test, the app, its client, CLI runner and helpers."""
 
 import json
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -9,12 +11,33 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from widget import create_app
+from widget.signing.limit_storage import LocalStorage
+from widget.signing.limits import limiter
 from widget.store.db import close_thread_databases, get_db
 
 TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SLUG = "chicago-welcoming-city"
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "widget" / "translations"
+
+
+# What a developer's shell may set that would change what the app, gunicorn or the tests do.
+DEVELOPER_VARIABLES = ("WEB_CONCURRENCY", "GUNICORN_CMD_ARGS")
+
+
+def pytest_configure(config):
+    """Run the tests without the developer's FLASK_* settings and gunicorn variables."""
+    # Before collection: gunicorn.conf.py reads WEB_CONCURRENCY when a test module loads it.
+    # Child processes (gunicorn, the surge script) inherit the cleaned environment.
+    for name in list(os.environ):
+        if name.startswith("FLASK_") or name in DEVELOPER_VARIABLES:
+            del os.environ[name]
+
+
+@pytest.fixture(scope="session")
+def instance(tmp_path_factory):
+    """Return an empty instance folder: no developer's instance/config.py reaches a test."""
+    return tmp_path_factory.mktemp("instance")
 
 
 @pytest.fixture(scope="session")
@@ -36,12 +59,50 @@ BROWSER_HEADERS = {
 }
 
 
+class Clock:
+    """A clock that moves only when told, for a limit storage's `clock` attribute."""
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
 @pytest.fixture
-def make_app(tmp_path, catalogs):
+def limit_clock():
+    """Return the clock of the apps' local:// limit storage: it stands still until advanced."""
+    return Clock(time.time())
+
+
+def stop_limit_clock(clock):
+    """Put the limiter's local:// storage (the last app's) on clock, so no window turns."""
+    # A test that signs across a minute boundary would see the sliding window let one more
+    # through; with the clock standing still no test depends on when it runs.
+    if isinstance(limiter.storage, LocalStorage):
+        limiter.storage.clock = clock
+
+
+def steady_window(margin=30, shortest=60):
+    """Return a window length, shortest seconds or a little more, with margin seconds left."""
+    # For storages on the real clock (memory://, Redis): sliding windows are aligned on
+    # multiples of their length since the epoch; pick one that is not about to turn.
+    now = time.time()
+    for seconds in range(shortest, 10 * shortest):
+        if seconds - now % seconds >= margin:
+            return seconds
+    raise AssertionError("no steady window")  # never: one length in three or so will do
+
+
+@pytest.fixture
+def make_app(tmp_path, catalogs, limit_clock, instance):
     """Return a function that creates an app on this test's database, with settings changed."""
 
     def make(**settings):
-        return create_app(
+        app = create_app(
             {
                 "TESTING": True,
                 "SECRET_KEY": "test-secret-key-of-32-characters-or-more",
@@ -50,8 +111,11 @@ def make_app(tmp_path, catalogs):
                 "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
                 "MAIL_FILE_DIR": str(tmp_path / "mail"),
                 **settings,
-            }
+            },
+            instance_path=instance,
         )
+        stop_limit_clock(limit_clock)
+        return app
 
     yield make
     close_thread_databases()
@@ -87,8 +151,10 @@ def runner(app):
 @pytest.fixture
 def db(app):
     """Return the test's database (migrated, with the shipped petitions loaded)."""
+    # No context stays pushed: the test client would reuse it, and `g` would leak from one
+    # request to the next. The connection is this thread's; make_app closes it.
     with app.app_context():
-        yield get_db()
+        return get_db()
 
 
 @pytest.fixture
@@ -178,19 +244,6 @@ def sign(client):
         return sign_through(client, url or f"/p/{slug}", query, headers, environ, **fields)
 
     return sign
-
-
-class Clock:
-    """A clock that moves only when told, for a limit storage's `clock` attribute."""
-
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += seconds
 
 
 def table_counts(db):

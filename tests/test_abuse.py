@@ -78,14 +78,6 @@ def test_browsers_are_counted(db, sign, agent):
     assert signature_statuses(db) == ["counted"]
 
 
-def test_suspect_signatures_can_be_reviewed_and_counted(app, db, sign):
-    sign(headers={"User-Agent": "curl/8.5.0"})
-    count = "SELECT signature_count FROM petitions WHERE slug = ?"
-    assert db.execute(count, [SLUG]).fetchone()[0] == 0
-    db.execute("UPDATE signatures SET status = 'counted' WHERE status = 'suspect'")
-    assert db.execute(count, [SLUG]).fetchone()[0] == 1
-
-
 def test_refusals_are_logged_with_a_reason_and_no_personal_data(client, db, sign, caplog):
     sign(email="logged@example.org", first_name="Private", last_name="Person")
     sign(email="logged@example.org", headers={"Origin": "https://evil.example"})

@@ -5,6 +5,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
 from conftest import SLUG, form_token, table_counts
+from email_validator import validate_email
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,24 @@ def post_raw(client, body, content_type=FORM, method="POST", url=URL):
 
 def encoded(fields):
     return urlencode(fields).encode()
+
+
+def clean(value):
+    """Return a sent value as the form keeps it: NFC, trimmed."""
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def assert_stored_as_sent(row, sent):
+    """Check that a stored signature holds exactly what was sent, as the form normalizes it."""
+    assert row["first_name"] == clean(sent["first_name"])
+    assert row["last_name"] == clean(sent["last_name"])
+    email = validate_email(clean(sent["email"]), check_deliverability=False).normalized
+    assert (row["email"], row["email_key"]) == (email, email.casefold())
+    assert row["postal_code"] == clean(sent["postal_code"]).upper()
+    assert row["optin_org"] == int(sent.get("optin_org", "") not in ("", "false"))
+    for value in (row["first_name"], row["last_name"], row["email"], row["postal_code"]):
+        assert value and unicodedata.is_normalized("NFC", value)
+        assert not any(unicodedata.category(char) in {"Cc", "Cs", "Co"} for char in value)
 
 
 @pytest.mark.parametrize(
@@ -159,16 +178,22 @@ text_values = st.text(
 )
 
 
+# Names as people write them, in any script, so that many examples are thanked and checked.
+names = st.text(alphabet=st.characters(categories=["L", "M", "Zs", "Pd"]), min_size=1, max_size=100)
+
+
 @hypothesis_settings
 @given(
-    first_name=text_values,
-    last_name=text_values,
+    first_name=st.one_of(text_values, names),
+    last_name=st.one_of(text_values, names),
     email=st.one_of(text_values, st.emails()),
     postal_code=st.one_of(text_values, st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 -]{0,11}")),
 )
 def test_any_form_input_is_stored_whole_or_not_at_all(
     unlimited, client, db, first_name, last_name, email, postal_code
 ):
+    # Each example starts with no signature, so a repeated address is a new signer again.
+    db.execute("DELETE FROM signatures")
     fields = dict(valid_fields(client))
     fields.update(first_name=first_name, last_name=last_name, email=email, postal_code=postal_code)
     before = table_counts(db)
@@ -179,12 +204,8 @@ def test_any_form_input_is_stored_whole_or_not_at_all(
         assert after == before
         return
     assert after["form_nonces"] == before["form_nonces"] + 1
-    row = next(db.query("SELECT * FROM signatures ORDER BY id DESC LIMIT 1"))
-    for name in ("first_name", "last_name", "email", "postal_code"):
-        value = row[name]
-        assert value and value == value.strip()
-        assert unicodedata.is_normalized("NFC", value)
-        assert not any(unicodedata.category(char) in {"Cc", "Cs", "Co"} for char in value)
+    [row] = db.query("SELECT * FROM signatures")
+    assert_stored_as_sent(row, fields)
 
 
 field_names = st.sampled_from(
@@ -197,17 +218,23 @@ raw_values = st.one_of(
 )
 
 
+# Text a person types (percent-encoded as a browser sends it), or nothing at all.
+typed_values = st.one_of(
+    st.text(max_size=20).map(lambda text: quote(text).encode()),
+    st.sampled_from([b"", b"y", b"Ana", b"http://spam.example"]),
+)
+
+
 @st.composite
-def raw_bodies(draw):
-    """Draw changes to the valid fields (keep, drop or replace each), and fields to add."""
-    changes = draw(
-        st.lists(
-            st.one_of(st.just("keep"), st.just("keep"), st.just("drop"), raw_values),
-            min_size=5,
-            max_size=5,
-        )
-    )
-    extra = draw(st.lists(st.tuples(field_names, raw_values), max_size=3))
+def raw_bodies(draw, keep_share=None, values=raw_values, extra_names=field_names):
+    """Draw changes to the fields a browser sends (keep, drop or replace each), and more."""
+    change = st.one_of(st.just("keep"), st.just("keep"), st.just("drop"), values)
+    if keep_share is not None:  # keep each field this often (0 to 1), else change it
+        other = change
+        kept = st.sampled_from(range(100)).map(lambda n: n < keep_share * 100)
+        change = kept.flatmap(lambda keep: st.just("keep") if keep else other)
+    changes = draw(st.lists(change, min_size=6, max_size=6))
+    extra = draw(st.lists(st.tuples(extra_names, values), max_size=3))
     return changes, [name.encode() + b"=" + value for name, value in extra]
 
 
@@ -217,6 +244,39 @@ def decode_form(body):
         return parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict")
     except (UnicodeDecodeError, ValueError):
         return None
+
+
+def raw_request(client, db, body, content_type=FORM, method="POST", url=URL):
+    """Send a raw request built from drawn changes; check its answer and what it stored."""
+    changes, extra = body
+    valid = []
+    # What a browser sends, the empty honeypot included: a change may fill it.
+    sent_by_browser = [*valid_fields(client, email="raw@example.org"), ("website", "")]
+    for (name, value), change in zip(sent_by_browser, changes, strict=True):
+        if change == "keep":
+            valid.append(f"{name}={quote(value)}".encode())
+        elif change != "drop":
+            valid.append(name.encode() + b"=" + change)
+    body = b"&".join(valid + extra)
+    db.execute("DELETE FROM signatures")  # so that raw@example.org signs anew in each example
+    before = table_counts(db)
+    response = post_raw(client, body, content_type, method, url)
+    assert response.status_code in {303, 400, 404, 405, 413, 415, 422}
+    rows = list(db.query("SELECT * FROM signatures"))
+    if response.status_code != 303:
+        assert table_counts(db) == before
+        return
+    fields = decode_form(body)
+    assert fields is not None, "thanked for a body that is not UTF-8"
+    names = [name for name, _ in fields]
+    assert len(names) == len(set(names)), "thanked for a body with repeated fields"
+    sent = dict(fields)
+    if clean(sent.get("website", "")):  # the honeypot: thanked, and nothing at all is stored
+        assert table_counts(db) == before
+        return
+    [row] = rows
+    assert_stored_as_sent(row, sent)
+    assert table_counts(db)["form_nonces"] == before["form_nonces"] + 1
 
 
 @hypothesis_settings
@@ -231,29 +291,19 @@ def decode_form(body):
 def test_any_raw_request_is_a_clear_answer_and_stores_exactly_what_was_sent(
     unlimited, client, db, body, method, content_type, url
 ):
+    raw_request(client, db, body, content_type, method, url)
+
+
+@hypothesis_settings
+@given(
+    body=raw_bodies(0.8, typed_values, st.just("optin_org")),
+    honeypot=st.one_of(st.just("keep"), typed_values),  # kept empty, or filled in
+    url=st.sampled_from([URL, f"/p/{SLUG}"]),
+)
+def test_any_thanked_form_post_stored_exactly_what_was_sent(
+    unlimited, client, db, body, honeypot, url
+):
+    # Mostly what a browser sends, so that many are thanked: each must have stored one row
+    # holding what was sent, or nothing at all if the honeypot was filled.
     changes, extra = body
-    valid = []
-    for (name, value), change in zip(
-        valid_fields(client, email="raw@example.org"), changes, strict=True
-    ):
-        if change == "keep":
-            valid.append(f"{name}={quote(value)}".encode())
-        elif change != "drop":
-            valid.append(name.encode() + b"=" + change)
-    body = b"&".join(valid + extra)
-    before = table_counts(db)
-    response = post_raw(client, body, content_type, method, url)
-    assert response.status_code in {303, 400, 404, 405, 413, 415, 422}
-    fields = decode_form(body)
-    if response.status_code != 303:
-        assert table_counts(db) == before
-    else:
-        assert fields is not None, "thanked for a body that is not UTF-8"
-        names = [name for name, _ in fields]
-        assert len(names) == len(set(names)), "thanked for a body with repeated fields"
-        sent = dict(fields)
-        for row in db.query("SELECT * FROM signatures"):
-            for name in ("first_name", "last_name"):
-                assert row[name] == unicodedata.normalize("NFC", sent[name]).strip()
-            assert row["postal_code"] == sent["postal_code"].strip().upper()
-    db.execute("DELETE FROM signatures")  # let the next example sign as raw@example.org again
+    raw_request(client, db, ([*changes[:5], honeypot], extra), url=url)

@@ -1,5 +1,6 @@
 """The benchmark runs end to end and prints its table (no timings are asserted here)."""
 
+import re
 import subprocess
 import sys
 
@@ -35,3 +36,6 @@ def test_quick_benchmark_prints_its_table_and_finds_every_signature():
         assert f"| {row}" in out or f"|   {row}" in out, row
     stored = [line for line in out.splitlines() if "acknowledged signatures stored" in line]
     assert len(stored) == 2 and all("| ok |" in line for line in stored), stored
+    for line in stored:  # "0 of 0" would be ok too: some signatures must have been made
+        found, acknowledged = re.search(r"\| ([\d,]+) of ([\d,]+) ", line).groups()
+        assert found == acknowledged and int(acknowledged.replace(",", "")) > 0, line

@@ -2,7 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import SLUG
+from conftest import SLUG, add_partner
 
 pytest_plugins = ["browser_fixtures"]
 
@@ -47,6 +47,35 @@ def test_pages_have_no_serious_violations(live_app, axe_page, path):
     _app, base = live_app
     axe_page.goto(base + path)
     assert serious_violations(axe_page) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        f"/p/{SLUG}",
+        f"/p/{SLUG}/embed",
+        f"/p/{SLUG}/embed/thanks",
+        f"/p/{SLUG}/thanks",
+        f"/p/{SLUG}/share",
+        "/p/no-such-petition",
+    ],
+)
+def test_spanish_pages_have_no_serious_violations(live_app, axe_page, path):
+    _app, base = live_app
+    axe_page.goto(f"{base}{path}?lang=es")
+    assert axe_page.evaluate("document.documentElement.lang") == "es"
+    assert serious_violations(axe_page) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_partner_embed_with_its_own_checkbox_has_no_serious_violations(live_app, axe_page, lang):
+    app, base = live_app
+    _snippet, key = add_partner(app)
+    axe_page.goto(f"{base}/p/{SLUG}/embed?partner={key}&lang={lang}")
+    assert axe_page.get_by_role("checkbox").count() == 2  # the organization's and the partner's
+    assert serious_violations(axe_page) == []
+    assert axe_page.get_by_label("Mijente may email me about its campaigns.").is_visible()
 
 
 @pytest.mark.parametrize("width", [320, 1280])
@@ -97,3 +126,19 @@ def test_rate_limit_page_has_no_serious_violations(live_app, axe_page):
         axe_page.wait_for_load_state()
     axe_page.get_by_text("Many people are signing right now").wait_for()
     assert serious_violations(axe_page) == []
+
+
+@pytest.mark.parametrize("path", [f"/p/{SLUG}", f"/p/{SLUG}/embed"])
+def test_page_is_usable_at_320px_without_external_resources(live_app, chromium, path):
+    _app, base = live_app
+    context = chromium.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    try:
+        page.goto(base + path, wait_until="load")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+        page.get_by_role("button", name="Sign the petition").wait_for()
+    finally:
+        context.close()
+    assert requested and all(url.startswith((base + "/", "data:")) for url in requested), requested

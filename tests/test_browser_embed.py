@@ -1,6 +1,7 @@
 """A real Chromium embeds the widget in a partner page on another site and signs in it."""
 
 import re
+import time
 
 import pytest
 from conftest import SLUG, add_partner
@@ -60,6 +61,27 @@ def widget_frame(page, index=0):
     return frame
 
 
+MIN_HEIGHT, MAX_HEIGHT = 120, 5000  # embed.js's clamps
+
+
+def frame_height(page, index=0):
+    """Return the index-th widget iframe's height on the host page, in CSS pixels."""
+    return page.locator("iframe").nth(index).evaluate("f => f.getBoundingClientRect().height")
+
+
+def assert_frame_fits_content(page, index=0):
+    """Wait until the index-th iframe is as tall as its content (within 2 px); return it."""
+    frame = widget_frame(page, index)
+    deadline = time.monotonic() + 10
+    while True:
+        content = frame.evaluate("document.documentElement.getBoundingClientRect().height")
+        height = frame_height(page, index)
+        if abs(height - min(MAX_HEIGHT, max(MIN_HEIGHT, content))) <= 2:
+            return height
+        assert time.monotonic() < deadline, f"the frame is {height} px, its content {content} px"
+        page.wait_for_timeout(50)  # a poll interval: the condition is checked again
+
+
 def assert_fits_without_scrollbar(page, index=0):
     frame = widget_frame(page, index)
     frame.wait_for_function("document.documentElement.scrollHeight <= window.innerHeight")
@@ -81,10 +103,12 @@ def test_sign_inside_cross_site_iframe_with_partner_source_and_referrer(
     # The frame is on another site: it cannot keep cookies, and the widget needs none.
     assert frame.evaluate("document.cookie = 'probe=1'; document.cookie") == ""
     assert_fits_without_scrollbar(page)
+    form_height = assert_frame_fits_content(page)
     fill_and_sign(frame, "ana@example.org", optin_partner=True)
     page.wait_for_function("window.signed.length === 1")
     assert page.evaluate("window.signed") == [{"slug": SLUG, "partner": key}]
     assert_fits_without_scrollbar(page)
+    assert assert_frame_fits_content(page) < form_height  # the thank-you page is shorter
     [row] = signatures(app)
     assert (row["partner"], row["source"], row["referrer"]) == (
         "mijente",
@@ -110,8 +134,8 @@ def test_two_widgets_on_one_page_size_and_sign_independently(live_app, partner_s
     fill_and_sign(widget_frame(page, 1), "second@example.org", submit_by_enter=True)
     fill_and_sign(widget_frame(page, 0), "first@example.org", submit_by_enter=True)
     page.wait_for_function("window.signed.length === 2")
-    heights = page.locator("iframe").evaluate_all("fs => fs.map(f => f.offsetHeight)")
-    assert all(height > 200 for height in heights)
+    for index in (0, 1):
+        assert_frame_fits_content(page, index)
     assert [(row["email"], row["source"]) for row in signatures(app)] == [
         ("second@example.org", "second"),
         ("first@example.org", ""),
@@ -158,32 +182,61 @@ def test_forged_partner_key_signs_as_no_partner(live_app, partner_site, browser_
     assert row["partner_id"] is None
 
 
-def test_messages_from_another_origin_change_nothing(live_app, partner_site, browser_page):
+FAKE_MESSAGES = """
+  parent.postMessage({type: "petition-widget", event: "height", height: 4321}, "*");
+  parent.postMessage({type: "petition-widget", event: "signed"}, "*");
+"""
+
+
+def test_messages_from_another_origin_change_nothing(
+    live_app, partner_site, third_site, browser_page
+):
     app, base = live_app
     snippet, _key = add_partner(app)
-    # A third site framed on the same partner page tries to resize the widget and fake a
-    # signature; the host page also posts to itself.
-    rogue = partner_site(
+    # Each fake frame posts a marker after its fake messages: once the marker has arrived,
+    # so have they (messages from one window arrive in order).
+    rogue = third_site(
         "/rogue",
-        """<script>
-      parent.postMessage({type: "petition-widget", event: "height", height: 4321}, "*");
-      parent.postMessage({type: "petition-widget", event: "signed"}, "*");
-    </script>""",
-    ).replace("127.0.0.2", "127.0.0.3")
+        f"<script>{FAKE_MESSAGES}"
+        'parent.postMessage({type: "marker", from: location.search}, "*");</script>',
+    )
+    markers = """<script>window.markers = [];
+window.addEventListener("message", function (e) {
+  if (e.data && e.data.type === "marker") window.markers.push(e.data.from); });</script>"""
     page = browser_page
-    page.goto(partner_site("/victim", partner_html(snippet)))
+    page.goto(partner_site("/victim", partner_html(snippet, markers)))
     page.locator("a.petition-widget").wait_for(state="hidden")
-    before = page.locator("iframe").first.evaluate("f => f.offsetHeight")
+    widget = page.locator("iframe").first
+    before = frame_height(page)
+    # The host page itself, and a frame of a third site.
     page.evaluate(
         """rogue => {
         window.postMessage({type: "petition-widget", event: "height", height: 4321}, "*");
         window.postMessage({type: "petition-widget", event: "signed"}, "*");
-        const f = document.createElement("iframe"); f.src = rogue; document.body.append(f);
+        const f = document.createElement("iframe"); f.src = rogue + "?third-site";
+        document.body.append(f);
     }""",
         rogue,
     )
-    page.wait_for_timeout(1000)  # give the rogue messages time to arrive (they must be ignored)
-    assert page.locator("iframe").first.evaluate("f => f.offsetHeight") == before
+    page.wait_for_function("window.markers.includes('?third-site')")
+    # A frame on the widget's own origin that is not the widget's frame: only event.source
+    # tells it apart.
+    page.evaluate(
+        """url => {
+        const f = document.createElement("iframe"); f.id = "impostor"; f.src = url;
+        document.body.append(f);
+    }""",
+        f"{base}/p/{SLUG}/embed",
+    )
+    impostor = page.locator("#impostor").element_handle().content_frame()
+    impostor.get_by_role("button", name="Sign the petition").wait_for()
+    marker = "parent.postMessage({type: 'marker', from: 'own-origin'}, '*');"
+    impostor.evaluate(f"() => {{ {FAKE_MESSAGES} {marker} }}")
+    page.wait_for_function("window.markers.includes('own-origin')")
+    # The widget's own frame, navigated to another site: only event.origin tells it apart.
+    widget.evaluate("(f, rogue) => { f.src = rogue + '?in-the-widget-frame'; }", rogue)
+    page.wait_for_function("window.markers.includes('?in-the-widget-frame')")
+    assert frame_height(page) == before
     assert page.evaluate("window.signed") == []
 
 
@@ -201,9 +254,13 @@ def test_partner_page_screenshot_shows_nothing_clipped(
         assert_fits_without_scrollbar(page)
         frame = widget_frame(page)
         assert frame.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        assert_frame_fits_content(page)
+        # The footer after the widget is on the page, below the whole frame.
+        footer = page.get_by_text("Footer of the partner page.").bounding_box()
+        box = page.locator("iframe").bounding_box()
+        assert footer["y"] >= box["y"] + box["height"]
         path = tmp_path / f"partner-{width}.png"
-        page.screenshot(path=str(path), full_page=True)
-        assert path.stat().st_size > 10_000
+        page.screenshot(path=str(path), full_page=True)  # to look at when it fails
     finally:
         context.close()
 
@@ -284,3 +341,21 @@ def test_where_the_frame_is_refused_the_link_stays(live_app, partner_site, brows
     link = page.get_by_role("link", name=re.compile("^Sign: Tell the Chicago"))
     assert link.is_visible()
     assert link.get_attribute("href") == f"{base}/p/{SLUG}?partner={key}"
+
+
+@pytest.mark.parametrize(("asked", "clamped"), [(10, MIN_HEIGHT), (99_999, MAX_HEIGHT)])
+def test_heights_the_widget_asks_for_are_clamped(
+    live_app, partner_site, browser_page, asked, clamped
+):
+    app, base = live_app
+    snippet, _key = add_partner(app)
+    page = browser_page
+    page.goto(partner_site("/clamp", partner_html(snippet)))
+    page.locator("a.petition-widget").wait_for(state="hidden")
+    assert_frame_fits_content(page)
+    # Sent from inside the widget's own frame, as its script sends heights.
+    widget_frame(page).evaluate(
+        "h => parent.postMessage({type: 'petition-widget', event: 'height', height: h}, '*')",
+        asked,
+    )
+    page.wait_for_function(f"document.querySelector('iframe').offsetHeight === {clamped}")

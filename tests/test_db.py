@@ -41,7 +41,8 @@ def test_trigger_keeps_the_count_on_insert_delete_and_status_change(db, sign):
         ).fetchone()[0]
 
     assert count() == 2
-    db.execute("UPDATE signatures SET status = 'flagged' WHERE email = 'a@example.org'")
+    # A reviewer's changes (README: review suspect signatures, then count or delete them).
+    db.execute("UPDATE signatures SET status = 'suspect' WHERE email = 'a@example.org'")
     assert count() == 1
     db.execute("UPDATE signatures SET status = 'counted' WHERE email = 'a@example.org'")
     assert count() == 2

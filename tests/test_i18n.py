@@ -243,7 +243,7 @@ def test_share_page_pins_the_language_only_when_one_is_chosen(client):
 
 
 @pytest.mark.parametrize("spanish", ["untranslated", "one-message-behind"])
-def test_a_language_not_wholly_translated_is_not_offered(app, tmp_path, spanish):
+def test_a_language_not_wholly_translated_is_not_offered(app, tmp_path, spanish, instance):
     from widget import create_app
 
     template = (TRANSLATIONS / "messages.pot").read_text()
@@ -259,7 +259,8 @@ def test_a_language_not_wholly_translated_is_not_offered(app, tmp_path, spanish)
         {
             **{key: app.config[key] for key in ("TESTING", "SECRET_KEY", "DATABASE")},
             "BABEL_TRANSLATION_DIRECTORIES": str(tmp_path),
-        }
+        },
+        instance_path=instance,
     )
     assert bare.extensions["widget.languages"] == ("en",)
     client = bare.test_client()

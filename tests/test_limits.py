@@ -1,10 +1,10 @@
 """Rate limits on signing: per address (IPv6 by /64), friendly 429, proxies trusted by setting."""
 
 import re
-import time
+import threading
 
 import pytest
-from conftest import SLUG, Clock, browser_client, sign_through, table_counts
+from conftest import SLUG, browser_client, sign_through, steady_window, table_counts
 from limits.storage import MemoryStorage
 from limits.strategies import STRATEGIES
 
@@ -148,7 +148,8 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_signer(proxied):
 def test_an_unreachable_limit_storage_never_stops_signing(make_app, caplog):
     app = make_app(
         RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",  # nothing listens on port 1
-        SIGN_RATE_LIMITS="1 per minute",
+        # The fallback counts in memory:// on the real clock: a window that will not turn.
+        SIGN_RATE_LIMITS=f"1 per {steady_window()} seconds",
     )
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
@@ -169,9 +170,18 @@ def test_limits_can_be_turned_off(make_app):
     assert statuses == [303, 303, 303]
 
 
-def test_counters_live_in_the_local_storage_by_default(app):
-    assert app.config["RATELIMIT_STORAGE_URI"] == "local://"
-    assert isinstance(limiter.storage, LocalStorage)
+def test_by_default_limits_count_without_a_sweep_thread(app, sign):
+    # limits' memory:// starts a timer thread on every hit to sweep its keys; the default
+    # local:// limits as well with none. Every thread started meanwhile runs the hook.
+    app.config["SIGN_RATE_LIMITS"] = "2 per minute"
+    started = set()
+    threading.setprofile(lambda *_: started.add(threading.current_thread().name))
+    try:
+        statuses = [sign(email=f"d{n}@example.org").status_code for n in range(3)]
+    finally:
+        threading.setprofile(None)
+    assert statuses == [303, 303, 429]
+    assert started == set()
 
 
 @pytest.mark.parametrize("strategy", STRATEGIES)
@@ -179,21 +189,25 @@ def test_counters_live_in_the_local_storage_by_default(app):
     ("uri", "storage"), [("local://", LocalStorage), ("memory://", MemoryStorage)]
 )
 def test_each_strategy_and_in_process_storage_limits_signing(make_app, strategy, uri, storage):
+    seconds = steady_window()  # memory:// runs on the real clock: a window that will not turn
     app = make_app(
-        RATELIMIT_STRATEGY=strategy, RATELIMIT_STORAGE_URI=uri, SIGN_RATE_LIMITS="2 per minute"
+        RATELIMIT_STRATEGY=strategy,
+        RATELIMIT_STORAGE_URI=uri,
+        SIGN_RATE_LIMITS=f"2 per {seconds} seconds",
     )
     assert isinstance(limiter.storage, storage)
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     responses = [sign_through(client, EMBED, email=f"w{n}@example.org") for n in range(3)]
     assert [response.status_code for response in responses] == [303, 303, 429]
-    assert 1 <= int(responses[-1].headers["Retry-After"]) <= 61
+    assert 1 <= int(responses[-1].headers["Retry-After"]) <= seconds + 1
     assert limiter.storage.reset() > 0  # the configured storage did the counting
 
 
-def test_an_address_signs_again_once_its_window_has_passed(limited, sign):
+def test_an_address_signs_again_once_its_window_has_passed(limited, limit_clock, sign):
     # At the start of a minute, so that the whole of it weighs on the next one.
-    limiter.storage.clock = clock = Clock(time.time() // 60 * 60)
+    clock = limit_clock
+    clock.now = clock.now // 60 * 60
     assert [sign(email=f"t{n}@example.org").status_code for n in range(4)] == [303, 303, 303, 429]
     clock.advance(60)  # the sliding window still holds all of the previous minute
     assert sign(email="t4@example.org").status_code == 429

@@ -1,8 +1,11 @@
 """Pages a person opens: index, petition, embed, count, health, errors."""
 
-import re
+import os
+from pathlib import Path
 
-from conftest import SLUG
+from conftest import ROOT, SLUG
+
+from widget import create_app
 
 
 def test_index_lists_open_petitions_with_counts_and_links(client, make_petition):
@@ -80,17 +83,6 @@ def test_method_not_allowed_is_a_page_with_allow(client):
     assert "does not accept" in response.get_data(as_text=True)
 
 
-def test_page_is_usable_at_320px_without_external_resources(client):
-    html = client.get(f"/p/{SLUG}").get_data(as_text=True)
-    assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
-    # Link previews and oEmbed discovery name absolute URLs (og:url, og:image, canonical, the
-    # oEmbed endpoint) for other sites to follow; nothing here fetches them.
-    head = re.sub(
-        r'<meta [^>]*>|<link rel="(?:canonical|alternate)"[^>]*>', "", html.split("<main")[0]
-    )
-    assert "http://" not in head and "https://" not in head
-
-
 def test_share_page_escapes_the_title_in_its_snippets(client, make_petition):
     make_petition(slug="quotes", title='Say "no" to <b>this</b>')
     html = client.get("/p/quotes/share").get_data(as_text=True)
@@ -107,3 +99,16 @@ def test_cached_blank_form_posts_back_to_each_request_own_url(client, db, sign):
         assert f'action="/p/{SLUG}/embed?source={source}' in html
     assert sign(url=f"/p/{SLUG}/embed", query="?source=second").status_code == 303
     assert next(db.query("SELECT source FROM signatures"))["source"] == "second"
+
+
+def test_apps_under_test_read_no_developer_settings(app, tmp_path):
+    # Neither the checkout's instance/config.py nor a developer's FLASK_* variables.
+    assert Path(app.instance_path) != ROOT / "instance"
+    assert not (Path(app.instance_path) / "config.py").exists()
+    assert not [name for name in os.environ if name.startswith("FLASK_")]
+    assert "WEB_CONCURRENCY" not in os.environ and "GUNICORN_CMD_ARGS" not in os.environ
+    # The folder create_app is given is the one it reads config.py from.
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "config.py").write_text('PUBLIC_URL = "https://from-config.example"\n')
+    other = create_app({"SECRET_KEY": "k" * 32}, instance_path=tmp_path / "other")
+    assert other.config["PUBLIC_URL"] == "https://from-config.example"

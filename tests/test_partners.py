@@ -225,6 +225,7 @@ def test_export_link_downloads_the_partner_csv_unframed_and_uncached(
 
 def test_tampered_or_expired_export_link_is_refused(app, client, runner, db, partner_key):
     path = export_path(runner)
+    before = table_counts(db)  # after making the link: what the refused downloads must not change
     token = path.split("/")[-1].removesuffix(".csv")
     tampered = client.get(f"/exports/{token[:-3]}abc.csv")
     assert tampered.status_code == 404
@@ -236,5 +237,54 @@ def test_tampered_or_expired_export_link_is_refused(app, client, runner, db, par
         claims = {"partner": 99, "version": 1, "expires": int(time.time()) + 60, "petition": SLUG}
         other = serializer(EXPORT_SALT).dumps(claims)
     assert client.get(f"/exports/{other}.csv").status_code == 404
-    before = table_counts(db)
     assert table_counts(db) == before
+
+
+# Every column a signer (the form) or a URL (source, origin) controls.
+SIGNER_COLUMNS = ["first_name", "last_name", "email", "postal_code", "source", "referrer"]
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+
+
+def test_every_export_neutralizes_formulas_in_every_column_a_signer_controls(
+    client, runner, db, sign, partner_key
+):
+    # What the form and the URL let through, signed for real...
+    sign(
+        url=f"/p/{SLUG}/embed",
+        query=f"?partner={partner_key}&source=-2%2B3",
+        first_name="-2+3",
+        last_name="@SUM(A1)",
+        email="=cmd@example.org",
+        optin_partner="y",
+    )
+    # ...and every start in every column, as rows that reached the database some other way
+    # (the form refuses tabs, and origins start with a scheme): exports must not trust it.
+    [template] = db.query("SELECT * FROM signatures")
+    for n, (start, column) in enumerate(
+        (start, column) for start in FORMULA_STARTS for column in SIGNER_COLUMNS
+    ):
+        row = {**template, "id": None, "email": f"s{n}@example.org", "email_key": f"s{n}"}
+        row["ref_code"] = f"copied-row-{n:04d}-code"  # unique, as every code is
+        row[column] = f"{start}SUM(1+1)" if column != "email" else f"{start}{row['email']}"
+        db["signatures"].insert(row)
+    stored = list(db.query("SELECT * FROM signatures ORDER BY id"))
+    starts = {row[column][:1] for row in stored for column in SIGNER_COLUMNS}
+    assert starts >= set(FORMULA_STARTS)
+    exports = {
+        kind: read(runner.invoke(args=["export", SLUG, "--kind", kind, "--partner", "mijente"]))
+        for kind in ("delivery", "partner", "full")
+    }
+    exports["link"] = read(client.get(export_path(runner)))
+    for kind, rows in exports.items():
+        assert len(rows) == len(stored), kind
+        for row, signature in zip(rows, stored, strict=True):
+            for column in set(SIGNER_COLUMNS) & set(row):
+                value = signature[column]
+                expected = "'" + value if value.startswith(tuple(FORMULA_STARTS)) else value
+                assert row[column] == expected, (kind, column)
+
+
+def read(result):
+    """Return the rows of a CSV export from a CLI result or an HTTP response."""
+    text = result.get_data(as_text=True) if hasattr(result, "get_data") else result.output
+    return list(csv.DictReader(io.StringIO(text, newline="")))

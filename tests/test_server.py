@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import pytest
-from conftest import BROWSER_HEADERS, ROOT, SLUG
+from conftest import BROWSER_HEADERS, ROOT, SLUG, steady_window
 
 from widget import create_app
 
@@ -52,11 +52,16 @@ def redis_url(tmp_path):
         url = f"redis://127.0.0.1:{port}/0"
         deadline = time.monotonic() + 5
         while process.poll() is None and time.monotonic() < deadline:
+            # Closed at once: a client left to the garbage collector warns of its socket
+            # (an error here) in whichever test happens to be running then.
+            client = redis.Redis.from_url(url, socket_timeout=1)
             try:
-                redis.Redis.from_url(url, socket_timeout=1).ping()
+                client.ping()
                 break
             except redis.ConnectionError:
                 time.sleep(0.02)
+            finally:
+                client.close()
         else:
             process.kill()
             process.wait()
@@ -69,7 +74,7 @@ def redis_url(tmp_path):
 
 
 @pytest.fixture
-def gunicorn(tmp_path):
+def gunicorn(tmp_path, instance):
     """Return a function that starts gunicorn (gunicorn.conf.py) with some settings."""
     servers = []
 
@@ -81,7 +86,9 @@ def gunicorn(tmp_path):
             "FLASK_MIN_FILL_SECONDS": "0",
             **(env or {}),
         }
-        server = surge.Server(listener, settings, workers, 4, tmp_path / "gunicorn.log", extra_args)
+        app = f"widget:create_app(instance_path={str(instance)!r})"  # no instance/config.py
+        log = tmp_path / "gunicorn.log"
+        server = surge.Server(listener, settings, workers, 4, log, extra_args, app=app)
         servers.append((server, listener))
         server.start(time.monotonic() + 15)
         return server
@@ -121,9 +128,15 @@ def test_limit_holds_across_two_workers_with_redis_and_a_forged_forwarded_for(
     gunicorn, redis_url, tmp_path
 ):
     access_log = tmp_path / "access.log"
+    # Redis counts on the real clock: a window of a minute or so that will not turn meanwhile
+    # (a sliding window lets one more through just after it turns).
+    seconds = steady_window(margin=60)
     server = gunicorn(
         workers=2,
-        env={"FLASK_RATELIMIT_STORAGE_URI": redis_url, "FLASK_SIGN_RATE_LIMITS": "5 per minute"},
+        env={
+            "FLASK_RATELIMIT_STORAGE_URI": redis_url,
+            "FLASK_SIGN_RATE_LIMITS": f"5 per {seconds} seconds",
+        },
         # The worker's pid on each line, to see which process answered.
         extra_args=["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(s)s"],
     )
@@ -138,8 +151,9 @@ def test_limit_holds_across_two_workers_with_redis_and_a_forged_forwarded_for(
     statuses = [status for status, _ in results]
     assert statuses.count(303) == 5
     assert statuses.count(429) == 19
-    # At most the one-minute window (rounded up a second).
-    assert all(1 <= int(headers["Retry-After"]) <= 61 for s, headers in results if s == 429)
+    # At most the window (rounded up a second).
+    retry_after = [int(headers["Retry-After"]) for status, headers in results if status == 429]
+    assert all(1 <= wait <= seconds + 1 for wait in retry_after)
     # Another address (127.0.0.2 is loopback too) still signs.
     assert sign_over_http(server.port, source="127.0.0.2", email="other@example.org")[0] == 303
     server.stop()
@@ -193,8 +207,8 @@ def test_the_error_log_names_no_client_address(gunicorn, tmp_path):
     assert "10.9.8.7" not in text
 
 
-def test_pre_fork_refuses_when_the_master_holds_the_database(tmp_path):
-    app = create_app({"SECRET_KEY": "k" * 32, "DATABASE": str(tmp_path / "held.db")})
+def test_pre_fork_refuses_when_the_master_holds_the_database(tmp_path, instance):
+    app = create_app({"SECRET_KEY": "k" * 32, "DATABASE": str(tmp_path / "held.db")}, instance)
     server = SimpleNamespace(
         cfg=SimpleNamespace(preload_app=True), app=SimpleNamespace(wsgi=lambda: app)
     )
@@ -219,4 +233,8 @@ def test_surge_script_short_run(kill):
     assert figures["acknowledged"] == 60 and figures["integrity_check"] == "ok"
     assert figures["signature_count"] == figures["counted_rows"] == figures["stored"]
     if kill:
-        assert figures["kill"]["acknowledged_before"] >= 20
+        # The kill hit live traffic: a third had been thanked, most had not, and signers were
+        # in the middle of signing. (Connection errors are likely but not certain: the script
+        # keeps the listening socket, so connections queued in its backlog survive the kill.)
+        assert 20 <= figures["kill"]["acknowledged_before"] < figures["signers"] * 2 // 3
+        assert figures["kill"]["in_flight"] > 0

@@ -1,12 +1,15 @@
 """Signing end to end through HTTP: stored once, thanked alike, forged tokens refused."""
 
 import re
+import threading
 import time
 
 import pytest
-from conftest import SLUG, form_token, table_counts, without_ref
+from conftest import SLUG, browser_client, form_token, table_counts, without_ref
 
+from widget.signing.record import forget_expired_nonces
 from widget.signing.tokens import issue_token
+from widget.store.db import close_thread_databases
 
 
 def signature_rows(db):
@@ -51,15 +54,39 @@ def test_embed_signing_redirects_to_embed_thanks_keeping_context(client, db, sig
     assert (row["source"], row["referrer"]) == ("newsletter", "https://allies.example")
 
 
+NONCE_RE = re.compile(r"'nonce-([^']+)'")
+
+
+def answer(response):
+    """Return a response's status, headers less Date, and body, with its CSP nonce masked."""
+    nonce = NONCE_RE.search(response.headers["Content-Security-Policy"])
+    body = response.get_data(as_text=True)
+    headers = [(name, value) for name, value in response.headers if name != "Date"]
+    if nonce:
+        body = body.replace(nonce.group(1), "NONCE")
+        headers = [(name, value.replace(nonce.group(1), "NONCE")) for name, value in headers]
+    return response.status_code, headers, body
+
+
+def test_each_request_gets_a_fresh_context(client, db):
+    # With a context kept pushed (as a fixture once did), g and its nonce leaked between requests.
+    pages = [client.get(f"/p/{SLUG}") for _ in range(2)]
+    nonces = [NONCE_RE.search(page.headers["Content-Security-Policy"]).group(1) for page in pages]
+    assert nonces[0] != nonces[1]
+    assert f'nonce="{nonces[1]}"' in pages[1].get_data(as_text=True)
+
+
 def test_repeat_signer_in_other_case_is_stored_once_and_thanked_identically(client, db, sign):
     first = sign(email="Ana.Lopez@Example.org")
-    second = sign(email="ana.lopez@EXAMPLE.ORG")
-    assert first.status_code == second.status_code == 303
-    assert first.headers["Location"] == second.headers["Location"]
-    page_one = client.get(first.headers["Location"]).get_data()
-    page_two = client.get(second.headers["Location"]).get_data()
-    assert page_one == page_two
-    assert len(signature_rows(db)) == 1
+    [stored] = signature_rows(db)
+    second = sign(email="ana.lopez@EXAMPLE.ORG", first_name="Other", optin_org="y")
+    assert first.status_code == 303
+    assert answer(second) == answer(first)
+    page_one = client.get(first.headers["Location"])
+    page_two = client.get(second.headers["Location"])
+    assert page_one.status_code == 200
+    assert answer(page_two) == answer(page_one)
+    assert signature_rows(db) == [stored]  # neither the new name nor the opt-in is taken
     assert client.get(f"/p/{SLUG}/count.json").json["count"] == 1
 
 
@@ -211,3 +238,71 @@ def test_closed_petition_shows_final_count_and_takes_no_signature(client, db, ma
     response = client.post("/p/over", data={"first_name": "A"})
     assert response.status_code == 409
     assert table_counts(db)["signatures"] == 0
+
+
+def post_form(client, token, email):
+    """Post a valid form with token from client; return the response."""
+    data = {
+        "first_name": "A",
+        "last_name": "B",
+        "email": email,
+        "postal_code": "60608",
+        "csrf_token": token,
+    }
+    return client.post(f"/p/{SLUG}", data=data)
+
+
+def test_a_replay_after_nonces_are_pruned_is_still_refused(app, client, db):
+    token = form_token(client.get(f"/p/{SLUG}"))
+    assert post_form(client, token, "first@example.org").status_code == 303
+    # A nonce spent more than FORM_MAX_AGE ago: its token is refused as expired anyway.
+    long_ago = time.gmtime(time.time() - app.config["FORM_MAX_AGE"] - 60)
+    db.execute(
+        "INSERT INTO form_nonces (nonce, petition_id, used_at) SELECT 'old', id, ? FROM petitions",
+        [time.strftime("%Y-%m-%dT%H:%M:%SZ", long_ago)],
+    )
+    with app.app_context():
+        forget_expired_nonces(db)
+    nonces = [row["nonce"] for row in db.query("SELECT nonce FROM form_nonces")]
+    assert len(nonces) == 1 and nonces != ["old"]  # the old one went, the fresh one stays
+    before = table_counts(db)
+    replay = post_form(client, token, "second@example.org")
+    assert replay.status_code == 400
+    assert "already sent" in replay.get_data(as_text=True)
+    assert table_counts(db) == before
+
+
+@pytest.mark.parametrize(("age", "status"), [(3600 - 30, 303), (3600 + 30, 400)])
+def test_a_form_is_accepted_until_form_max_age(app, client, db, age, status):
+    app.config["FORM_MAX_AGE"] = 3600
+    petition_id = db.execute("SELECT id FROM petitions WHERE slug = ?", [SLUG]).fetchone()[0]
+    with app.app_context():
+        token = issue_token(petition_id, now=time.time() - age)
+    response = post_form(client, token, "aged@example.org")
+    assert response.status_code == status
+    assert table_counts(db)["signatures"] == (1 if status == 303 else 0)
+    if status == 400:
+        assert "expired" in response.get_data(as_text=True)
+
+
+def test_two_simultaneous_posts_of_one_form_store_one_signature(app, client, db):
+    token = form_token(client.get(f"/p/{SLUG}"))
+    start = threading.Barrier(2, timeout=10)
+    statuses = []
+
+    def post(email):
+        try:
+            own = browser_client(app)
+            start.wait()
+            statuses.append(post_form(own, token, email).status_code)
+        finally:
+            close_thread_databases()  # this thread's connection
+
+    threads = [threading.Thread(target=post, args=(f"{n}@example.org",)) for n in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(statuses) == [303, 400]
+    assert len(signature_rows(db)) == 1
+    assert db.execute("SELECT count(*) FROM form_nonces").fetchone()[0] == 1

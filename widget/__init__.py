@@ -12,11 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PATH_SETTINGS = ("DATABASE", "PETITIONS_DIR", "MAIL_FILE_DIR")
 
 
-def create_app(test_config=None):
+def create_app(test_config=None, instance_path=None):
     """Create the app: defaults, then instance/config.py, then FLASK_* environment."""
+    # instance_path: another folder for config.py and secret_key (tests use an empty one).
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(instance_path or ROOT / "instance"),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
