@@ -170,3 +170,19 @@ def m004_petition_revision(db):
         END;
         """,
     )
+
+
+@migrations()
+def m008_partner_push(db):
+    """Add partners' webhook endpoint and secret, its off switch, and Action Network key and tag."""
+    execute_statements(
+        db,
+        """
+        ALTER TABLE partners ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
+        ALTER TABLE partners ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
+        ALTER TABLE partners ADD COLUMN webhook_off_at TEXT;
+        ALTER TABLE partners ADD COLUMN webhook_off_reason TEXT NOT NULL DEFAULT '';
+        ALTER TABLE partners ADD COLUMN action_network_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE partners ADD COLUMN action_network_tag TEXT NOT NULL DEFAULT '';
+        """,
+    )
