@@ -32,11 +32,12 @@ def create_app(test_config=None):
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = stored_secret_key(Path(app.instance_path) / "secret_key")
 
-    from . import exports, partners, petitions, signing, store, web
+    from . import exports, outbox, partners, petitions, signing, store, web
 
     # Order matters: after-request hooks run in reverse, so web's headers come last.
     store.init_app(app)
     web.init_app(app)
+    outbox.init_app(app)
     petitions.init_app(app)
     partners.init_app(app)
     signing.init_app(app)

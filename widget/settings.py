@@ -103,6 +103,37 @@ SETTINGS = [
         "or hosts use Redis (`redis://127.0.0.1:6379/0`) so they share one budget.",
     ),
     Setting(
+        "OUTBOX_POLL_SECONDS",
+        1.0,
+        "How often the outbox sender looks for new messages when it has nothing due.",
+    ),
+    Setting(
+        "OUTBOX_BATCH",
+        100,
+        "Messages of one lane (one destination) the sender takes at a time.",
+    ),
+    Setting(
+        "OUTBOX_THREADS",
+        8,
+        "Lanes the sender delivers at once, each in its own thread: a slow destination holds "
+        "only its own.",
+    ),
+    Setting(
+        "OUTBOX_RETRY_SECONDS",
+        30.0,
+        "First wait before a message is tried again; it doubles with each try (with jitter).",
+    ),
+    Setting(
+        "OUTBOX_RETRY_MAX_SECONDS",
+        3600.0,
+        "Longest wait between two tries of a message.",
+    ),
+    Setting(
+        "OUTBOX_KEEP_SENT_DAYS",
+        30,
+        "Days a sent message stays in the `outbox` table before the sender deletes it.",
+    ),
+    Setting(
         "WEBHOOK_URL",
         "",
         "The organization's own webhook endpoint: every counted signature, with its opt-in "

@@ -47,13 +47,23 @@ def signed_headers(secret, msg_id, body, now=None):
     }
 
 
+class _ThreadClient:
+    """Hold a worker thread's HTTP client, and close it when the thread ends."""
+
+    def __init__(self, timeout):
+        self.client = httpx.Client(timeout=timeout, follow_redirects=False)
+
+    def __del__(self):
+        # A thread's locals are dropped when it ends: close its connections then, not at GC.
+        self.client.close()
+
+
 def client(timeout):
     """Return this worker thread's HTTP client: one per thread keeps connections alive."""
-    current = getattr(_local, "client", None)
-    if current is None or current.timeout.read != timeout:
-        current = httpx.Client(timeout=timeout, follow_redirects=False)
-        _local.client = current
-    return current
+    holder = getattr(_local, "holder", None)
+    if holder is None or holder.client.timeout.read != timeout:
+        holder = _local.holder = _ThreadClient(timeout)
+    return holder.client
 
 
 def retry_after(response):

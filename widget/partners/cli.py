@@ -59,7 +59,9 @@ def add_command(slug, name, optin_text, origins, webhook, action_network_key, ac
 def push_values(webhook, action_network_key, action_network_tag):
     """Return the partner columns the push options set (checked), leaving out those not given."""
     if webhook is not None and not check_url(webhook):
-        raise click.BadParameter(f"{webhook!r} is not like https://example.org/hook", "--webhook")
+        raise click.BadParameter(
+            f"{webhook!r} is not like https://example.org/hook", param_hint="--webhook"
+        )
     values = {"action_network_key": action_network_key, "action_network_tag": action_network_tag}
     return {name: value.strip() for name, value in values.items() if value is not None}
 

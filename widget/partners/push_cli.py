@@ -30,7 +30,9 @@ def webhook_command(slug, url, off, rotate_secret):
             secret = None
         elif url:
             if not check_url(url):
-                raise click.BadParameter(f"{url!r} is not like https://example.org/hook", "--url")
+                raise click.BadParameter(
+                    f"{url!r} is not like https://example.org/hook", param_hint="--url"
+                )
             secret = set_webhook(db, partner, url, rotate=rotate_secret)
         else:
             if not partner["webhook_url"]:

@@ -173,6 +173,32 @@ def m004_petition_revision(db):
 
 
 @migrations()
+def m005_outbox(db):
+    """Create outbox: messages and events to send, written in the transaction they concern."""
+    execute_statements(
+        db,
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            key TEXT NOT NULL UNIQUE,
+            payload TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            due_at TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            sent_at TEXT,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (status, due_at);
+        """,
+    )
+
+
+@migrations()
 def m008_partner_push(db):
     """Add partners' webhook endpoint and secret, its off switch, and Action Network key and tag."""
     execute_statements(
