@@ -2,7 +2,7 @@
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT, PAD = 600, 180, 24
+WIDTH, HEIGHT, PAD = 400, 160, 22
 COLORS = {"counted": "#1d5fa8", "unconfirmed": "#9ab6d8"}
 
 
@@ -13,10 +13,10 @@ def bar_chart(days, label):
     scale = (HEIGHT - 2 * PAD) / top
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
-        f' aria-label="{escape(label)}" preserveAspectRatio="none">',
+        f' aria-label="{escape(label)}">',
         f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}"'
         ' stroke="#5a6472" stroke-width="1"/>',
-        f'<text x="{PAD}" y="{PAD - 8}" font-size="12" fill="#3b4350">{top}</text>',
+        f'<text x="{PAD}" y="{PAD - 8}" font-size="13" fill="#3b4350">{top}</text>',
     ]
     for index, (day, counted, unconfirmed) in enumerate(days):
         x = PAD + index * step + step * 0.1
@@ -33,7 +33,7 @@ def bar_chart(days, label):
     if days:
         for text, anchor, x in ((days[0][0], "start", PAD), (days[-1][0], "end", WIDTH - PAD)):
             parts.append(
-                f'<text x="{x}" y="{HEIGHT - 6}" font-size="12" text-anchor="{anchor}"'
+                f'<text x="{x}" y="{HEIGHT - 6}" font-size="13" text-anchor="{anchor}"'
                 f' fill="#3b4350">{escape(text)}</text>'
             )
     parts.append("</svg>")

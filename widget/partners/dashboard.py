@@ -2,7 +2,7 @@
 
 import time
 
-from flask import Blueprint, abort, current_app, make_response, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature
@@ -97,12 +97,14 @@ def dashboard(token):
         panels=[petition_panel(petition, partner, days_left) for petition in petitions],
         health=push_health(partner),
     )
-    response = make_response(page)
-    response.headers.update(
-        {
-            "Cache-Control": "no-store",
-            "Referrer-Policy": "no-referrer",
-            "X-Robots-Tag": "noindex, nofollow",
-        }
-    )
+    return page
+
+
+@bp.after_request
+def keep_private(response):
+    """Keep a dashboard (and its error pages) out of caches, referrers and search engines."""
+    # The token in the URL is the key to the page: no Referer may carry it off.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
