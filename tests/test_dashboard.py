@@ -1,14 +1,14 @@
 """Dashboards: a partner's and a petition's, behind signed, expiring, revocable links."""
 
 import re
-import time
 
 import pytest
 from conftest import SLUG
 from test_webhooks import add_partner, sign_as
 
-from widget.keys import serializer
-from widget.partners.dashboard import DASHBOARD_SALT
+from widget.partners.dashboard import PARTNER_SALT
+from widget.partners.links import link_token
+from widget.partners.records import get_partner
 
 LINK_RE = re.compile(r"^http://127\.0\.0\.1:5000(/partners/\S+)$")
 
@@ -70,7 +70,7 @@ def test_a_tampered_or_expired_link_is_refused(app, client, signed):
     path = link_path(app, "partner", "dashboard-link", "alpha")
     assert client.get(path[:-3] + "abc").status_code == 404
     with app.app_context():
-        token = serializer(DASHBOARD_SALT).dumps(["partner", 1, 0, int(time.time()) - 1])
+        token = link_token(PARTNER_SALT, get_partner("alpha"), days=-1)
     expired = client.get(f"/partners/{token}")
     assert expired.status_code == 410
     assert expired.headers["Cache-Control"] == "no-store"
@@ -87,3 +87,14 @@ def test_the_chart_escapes_its_text(app):
 def test_dashboard_link_refuses_an_unknown_partner(app):
     result = app.test_cli_runner().invoke(args=["partner", "dashboard-link", "nobody"])
     assert result.exit_code == 1 and "no partner 'nobody'" in result.output
+
+
+def test_revoked_links_and_removed_partners_lose_their_dashboard(app, client, signed):
+    runner = app.test_cli_runner()
+    old = link_path(app, "partner", "dashboard-link", "alpha")
+    assert runner.invoke(args=["partner", "revoke-links", "alpha"]).exit_code == 0
+    assert client.get(old).status_code == 404
+    new = link_path(app, "partner", "dashboard-link", "alpha")
+    assert client.get(new).status_code == 200
+    assert runner.invoke(args=["partner", "remove", "alpha"]).exit_code == 0
+    assert client.get(new).status_code == 404

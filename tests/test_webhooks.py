@@ -227,3 +227,17 @@ def test_webhook_command_refuses_bad_input_and_changes_nothing(push_app, args):
     assert result.exit_code == 2
     with push_app.app_context():
         assert get_db()["partners"].get(1)["webhook_url"] == ""
+
+
+def test_a_removed_partner_has_no_webhook(push_app, push_sign, org):
+    org.failures = 0
+    with WebhookEndpoint() as hook:
+        key, hook.secret = add_partner(push_app, "alpha", "--webhook", hook.url)
+        sign_as(push_sign, key, "ana@example.org")
+        runner = push_app.test_cli_runner()
+        assert runner.invoke(args=["partner", "remove", "alpha"]).exit_code == 0
+        deliver_all(push_app)
+        assert hook.requests == []
+    (row,) = outbox_rows(push_app, lane="webhook:partner:1")
+    assert row["status"] == "cancelled"
+    assert len(org.events) == 1  # the organization still hears of the signature

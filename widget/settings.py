@@ -13,8 +13,9 @@ SETTINGS = [
     Setting(
         "SECRET_KEY",
         None,
-        "Signs form tokens, partner keys and export links, and keys the IP hash. "
-        "Unset: a random key is generated once and kept in `instance/secret_key`.",
+        "Signs form tokens, partner keys and export links, and keys the IP hash; at least 32 "
+        "characters, or the service refuses to start. Unset: a random key is generated once "
+        "and kept in `instance/secret_key`.",
     ),
     Setting(
         "DATABASE",

@@ -11,7 +11,9 @@ from .push import check_url, set_webhook
 from .records import ORIGIN_RE, get_partner, partner_key
 from .share import iframe_snippet, snippet
 
-partner_cli = AppGroup("partner", help="Add partners and print their snippets and export links.")
+partner_cli = AppGroup(
+    "partner", help="Add and remove partners, print their snippets and export links."
+)
 
 
 @partner_cli.command("add")
@@ -30,10 +32,10 @@ partner_cli = AppGroup("partner", help="Add partners and print their snippets an
 @click.option("--action-network-tag", metavar="TAG", help="Tag them with this tag there too.")
 def add_command(slug, name, optin_text, origins, webhook, action_network_key, action_network_tag):
     """Create or update a partner."""
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.fullmatch(slug):
         raise click.BadParameter("lowercase letters, digits and dashes", param_hint="SLUG")
     for origin in origins:
-        if not ORIGIN_RE.match(origin):
+        if not ORIGIN_RE.fullmatch(origin):
             raise click.BadParameter(
                 f"{origin!r} is not like https://example.org", param_hint="--origin"
             )
@@ -45,7 +47,12 @@ def add_command(slug, name, optin_text, origins, webhook, action_network_key, ac
     values.update(push_values(webhook, action_network_key, action_network_tag))
     db = get_db()
     with write_transaction(db):
-        existing = get_partner(slug)
+        existing = get_partner(slug, removed=True)
+        if existing and existing["removed_at"]:
+            raise click.ClickException(
+                f"partner {slug!r} was removed; its slug stays with its signatures' history: "
+                "choose another"
+            )
         if existing:
             db["partners"].update(existing["id"], values)
         else:
@@ -102,3 +109,31 @@ def export_link_command(partner_slug, petition_slug, days):
     partner = require(get_partner, partner_slug, "partner")
     petition = require(get_petition, petition_slug, "petition")
     click.echo(export_link(partner, petition, days))
+
+
+@partner_cli.command("remove")
+@click.argument("slug")
+def remove_command(slug):
+    """Disable a partner: its key signs as no partner, its links stop; its history stays."""
+    partner = require(get_partner, slug, "partner")
+    db = get_db()
+    with write_transaction(db):
+        # Never deleted: its signatures keep their partner_id, and the id is never reused.
+        db.execute(
+            "UPDATE partners SET removed_at = ?, links_version = links_version + 1 WHERE id = ?",
+            [utc_now(), partner["id"]],
+        )
+    click.echo(f"Removed partner {slug}: its key and links no longer work; its signatures stay.")
+
+
+@partner_cli.command("revoke-links")
+@click.argument("slug")
+def revoke_links_command(slug):
+    """Make every export (and dashboard) link given to a partner stop working."""
+    partner = require(get_partner, slug, "partner")
+    db = get_db()
+    with write_transaction(db):
+        db.execute(
+            "UPDATE partners SET links_version = links_version + 1 WHERE id = ?", [partner["id"]]
+        )
+    click.echo(f"Revoked every link of partner {slug}; new ones can be made.")

@@ -12,42 +12,51 @@ from ..store.db import get_db
 from . import stats
 from .chart import bar_chart
 from .export_links import export_link
+from .links import LinkExpired, LinkInvalid, LinkRevoked, link_token, verify_link_token
 from .push import ORG_LANE, action_network_lane, webhook_lane
 
-DASHBOARD_SALT = "petition-widget.dashboard"
+PARTNER_SALT = "petition-widget.partner-dashboard"
+PETITION_SALT = "petition-widget.petition-dashboard"
 bp = Blueprint("dashboards", __name__)
-
-
-def links_version(partner):
-    """Return the partner's link version: `partner revoke-links` bumps it, voiding old links."""
-    return partner.get("links_version") or 0
 
 
 def dashboard_link(kind, record, days):
     """Return the URL of a "partner" or "petition" record's dashboard, valid for days."""
-    expires = int(time.time()) + days * 86400
-    version = links_version(record) if kind == "partner" else 0
-    claims = [kind, record["id"], version, expires]
-    token = serializer(DASHBOARD_SALT).dumps(claims)
+    if kind == "partner":
+        # Bound to the partner's id and links_version: `partner revoke-links` voids it.
+        token = link_token(PARTNER_SALT, record, days)
+    else:
+        expires = int(time.time()) + days * 86400
+        token = serializer(PETITION_SALT).dumps({"petition": record["id"], "expires": expires})
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/partners/{token}"
 
 
-def read_token(token):
-    """Return (kind, record, expires) for a genuine, current link, or stop with 404/410."""
+def petition_of(token):
+    """Return the petition a petition dashboard's token names, or stop with 404 or 410."""
     try:
-        kind, record_id, version, expires = serializer(DASHBOARD_SALT).loads(token)
-    except (BadSignature, ValueError, TypeError):
+        claims = serializer(PETITION_SALT).loads(token)
+        petition_id, expires = claims["petition"], int(claims["expires"])
+    except (BadSignature, ValueError, TypeError, KeyError):
         abort(404, _l("This dashboard link is not valid. Please check it was copied whole."))
     if time.time() > expires:
         abort(410)
-    table = "partners" if kind == "partner" else "petitions"
-    record = next(get_db().query(f"SELECT * FROM {table} WHERE id = ?", [record_id]), None)  # noqa: S608
-    gone = record is None or (
-        kind == "partner" and (record.get("removed_at") or links_version(record) != version)
-    )
-    if gone:
+    petition = next(get_db().query("SELECT * FROM petitions WHERE id = ?", [petition_id]), None)
+    if petition is None:
         abort(404, _l("This dashboard link is no longer valid."))
-    return kind, record, expires
+    return petition
+
+
+def read_token(token):
+    """Return (partner or None, expires) of a genuine, current link, or stop with 404 or 410."""
+    try:
+        partner, _claims = verify_link_token(PARTNER_SALT, token)
+    except LinkRevoked:  # `partner revoke-links`, or `partner remove`
+        abort(404, _l("This dashboard link is no longer valid."))
+    except LinkExpired:
+        abort(410)
+    except LinkInvalid:
+        return None, petition_of(token)
+    return partner, None
 
 
 def petition_panel(petition, partner, days_left):
@@ -87,10 +96,10 @@ def push_health(partner):
 @bp.get("/partners/<token>")
 def dashboard(token):
     """Show a partner's (or a petition's) numbers, if the link is genuine and current."""
-    kind, record, expires = read_token(token)
-    days_left = max(1, int((expires - time.time()) // 86400))
-    partner = record if kind == "partner" else None
-    petitions = stats.petitions_of(record["id"]) if partner else [record]
+    partner, petition = read_token(token)
+    # The CSV links on the page last as long as a fresh export link would.
+    days_left = 7
+    petitions = stats.petitions_of(partner["id"]) if partner else [petition]
     page = render_template(
         "partner_dashboard.html",
         partner=partner,

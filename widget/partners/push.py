@@ -10,6 +10,7 @@ from ..outbox.queue import enqueue
 from ..outbox.webhooks import KIND as WEBHOOK
 from ..outbox.webhooks import Endpoint, new_secret
 from ..store.db import get_db, utc_now, write_transaction
+from .records import get_partner_by_id
 
 ORG_LANE = "webhook:org"
 CREATED, WITHDRAWN = "signature.created", "signature.withdrawn"
@@ -35,7 +36,7 @@ def webhook_on(partner):
         partner
         and partner["webhook_url"]
         and not partner["webhook_off_at"]
-        and not partner.get("removed_at")
+        and not partner["removed_at"]
     )
 
 
@@ -82,7 +83,7 @@ def signature_created(db, petition, signature, partner):
         }
         data = {**base, "signer": signer(signature), "consent": consent}
         enqueue(db, WEBHOOK, event(CREATED, data, now), lane=ORG_LANE, key=f"msg_{sid}_created")
-    if not (partner and signature["optin_partner"]) or partner.get("removed_at"):
+    if not (partner and signature["optin_partner"]) or partner["removed_at"]:
         return
     # The partner sees the wording beside its own box: the last line of what was shown.
     consent = {"optin_partner": True, "text": signature["consent_text"].rpartition("\n")[2]}
@@ -130,10 +131,8 @@ def ping(db, partner):
 
 
 def partner_row(lane):
-    partner_id = lane_partner_id(lane)
-    if partner_id is None:
-        return None
-    return next(get_db().query("SELECT * FROM partners WHERE id = ?", [partner_id]), None)
+    """Return the current partner a lane names; None for a removed one (it has no webhook)."""
+    return get_partner_by_id(lane_partner_id(lane))
 
 
 def endpoint_for(lane):
@@ -149,7 +148,7 @@ def endpoint_for(lane):
 def account_for(lane):
     """Return the Action Network account an action-network lane delivers to, or None."""
     partner = partner_row(lane)
-    if not partner or not partner["action_network_key"] or partner.get("removed_at"):
+    if not partner or not partner["action_network_key"]:
         return None
     return Account(partner["action_network_key"], partner["action_network_tag"])
 

@@ -199,6 +199,46 @@ def m005_outbox(db):
 
 
 @migrations()
+def m006_partner_identity(db):
+    """Rebuild partners with ids never reused, removed_at and links_version (12-step ALTER)."""
+    # SQLite's documented procedure (https://sqlite.org/lang_altertable.html#otheralter), in
+    # the migration's transaction; the store turns foreign keys off around migrations and runs
+    # foreign_key_check before committing. AUTOINCREMENT: a removed (or hand-deleted) partner's
+    # id never goes to the next partner, who would otherwise inherit its signers.
+    view = db.execute("SELECT sql FROM sqlite_master WHERE name = 'partner_totals'").fetchone()
+    execute_statements(
+        db,
+        """
+        DROP VIEW IF EXISTS partner_totals;
+        CREATE TABLE partners_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            optin_text TEXT NOT NULL DEFAULT '',
+            origins TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            removed_at TEXT,
+            links_version INTEGER NOT NULL DEFAULT 1
+        );
+        INSERT INTO partners_new (id, slug, name, optin_text, origins, created_at)
+            SELECT id, slug, name, optin_text, origins, created_at FROM partners;
+        -- Signatures of a partner deleted by hand keep a (removed) partner row: their history
+        -- stays theirs and the foreign key holds.
+        INSERT INTO partners_new (id, slug, name, created_at, removed_at)
+            SELECT DISTINCT s.partner_id, 'removed-' || s.partner_id, '(removed partner)',
+                   strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+            FROM signatures s
+            WHERE s.partner_id IS NOT NULL
+              AND s.partner_id NOT IN (SELECT id FROM partners_new);
+        DROP TABLE partners;
+        ALTER TABLE partners_new RENAME TO partners;
+        """,
+    )
+    if view:
+        db.execute(view[0])
+
+
+@migrations()
 def m008_partner_push(db):
     """Add partners' webhook endpoint and secret, its off switch, and Action Network key and tag."""
     execute_statements(
