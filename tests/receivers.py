@@ -26,7 +26,8 @@ class Receiver:
                     receiver.requests.append((self.path, dict(self.headers), body))
                 status, reply = receiver.answer(self, body)
                 if status is None:
-                    return  # never answer: the handler returned without a reply
+                    self.close_connection = True  # never answered: hang up
+                    return
                 data = json.dumps(reply).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -10,7 +10,7 @@ from receivers import Receiver, WebhookEndpoint
 
 from widget.outbox.sender import Sender
 from widget.outbox.webhooks import new_secret
-from widget.partners.push import signature_withdrawn
+from widget.partners.push import signature_counted, signature_withdrawn
 from widget.store.db import get_db, write_transaction
 
 SECRET_RE = re.compile(r"secret \(shown once; give it to the partner\): (whsec_\S+)")
@@ -145,21 +145,28 @@ def test_withdrawal_sends_signature_withdrawn_to_those_told(push_app, push_sign,
     assert reasons == ["invalid", "withdrawn"]
 
 
-def test_a_receiver_that_never_answers_delays_neither_signing_nor_another_lane(
-    push_app, push_sign, org
-):
+def test_a_receiver_that_never_answers_delays_neither_signing_nor_another_lane(make_app, org):
     org.failures = 0
+    # A timeout far longer than the test waits: other lanes must not wait for it at all.
+    app = make_app(WEBHOOK_URL=org.url, WEBHOOK_SECRET=ORG_SECRET, WEBHOOK_TIMEOUT_SECONDS=60)
+    from conftest import browser_client, sign_through
+
+    client = browser_client(app)
+
+    def push_sign(url, query="", **fields):
+        return sign_through(client, url, query, **fields)
+
     arrived, release = threading.Event(), threading.Event()
 
     def hang(handler, body):
         arrived.set()
-        release.wait(20)  # far past the sender's 3 s timeout
-        return None, None
+        release.wait(60)
+        return None, None  # and close without an answer
 
     with Receiver(hang) as dead, WebhookEndpoint() as b_hook:
-        a_key, _ = add_partner(push_app, "alpha", "--webhook", dead.url)
-        b_key, b_hook.secret = add_partner(push_app, "beta", "--webhook", b_hook.url)
-        sender = Sender(push_app)
+        a_key, _ = add_partner(app, "alpha", "--webhook", dead.url)
+        b_key, b_hook.secret = add_partner(app, "beta", "--webhook", b_hook.url)
+        sender = Sender(app)
         thread = threading.Thread(target=sender.run)
         thread.start()
         try:
@@ -170,14 +177,14 @@ def test_a_receiver_that_never_answers_delays_neither_signing_nor_another_lane(
             sign_as(push_sign, b_key, "carla@example.org")
             assert wait_for(lambda: b_hook.emails() == ["carla@example.org"])
             assert wait_for(lambda: len(org.events) == 2)
-            assert not release.is_set()
+            assert len(dead.requests) == 1 and not release.is_set()
         finally:
             release.set()
             sender.stop()
             thread.join(20)
     assert not thread.is_alive()
-    dead_rows = outbox_rows(push_app, lane="webhook:partner:1")
-    assert dead_rows[0]["status"] == "pending" and "Timeout" in dead_rows[0]["last_error"]
+    (stuck,) = outbox_rows(app, lane="webhook:partner:1")
+    assert stuck["status"] == "pending" and stuck["last_error"]
 
 
 def test_410_gone_switches_the_partner_webhook_off_and_says_so(push_app, push_sign, org):
@@ -241,3 +248,24 @@ def test_a_removed_partner_has_no_webhook(push_app, push_sign, org):
     (row,) = outbox_rows(push_app, lane="webhook:partner:1")
     assert row["status"] == "cancelled"
     assert len(org.events) == 1  # the organization still hears of the signature
+
+
+def test_a_signature_counted_later_is_sent_once_when_it_counts(push_app, push_sign, org):
+    org.failures = 0
+    with WebhookEndpoint() as hook:
+        key, hook.secret = add_partner(push_app, "alpha", "--webhook", hook.url)
+        with push_app.app_context():
+            db = get_db()
+            sign_as(push_sign, key, "ana@example.org")
+            with write_transaction(db):
+                db.execute("DELETE FROM outbox")
+                db.execute("UPDATE signatures SET status = 'unconfirmed'")
+            deliver_all(push_app)
+            assert hook.requests == []  # not counted: nobody hears of it
+            with write_transaction(db):
+                db.execute("UPDATE signatures SET status = 'counted'")
+                signature_counted(db, 1)
+                signature_counted(db, 1)  # a second confirmation visit queues nothing more
+        deliver_all(push_app)
+        assert hook.emails() == ["ana@example.org"] and len(hook.requests) == 1
+    assert org.emails() == ["ana@example.org"]

@@ -98,9 +98,8 @@ def signature_created(db, petition, signature, partner):
         enqueue(db, ACTION_NETWORK, payload, lane=action_network_lane(partner["id"]), key=key)
 
 
-def signature_withdrawn(db, signature_id, reason="withdrawn"):
-    """Queue signature.withdrawn for those told of this signature (call before deleting it)."""
-    # reason: withdrawn (by the signer), invalid (set by review), forgotten (signer forget).
+def stored(db, signature_id):
+    """Return a stored signature, its petition (slug, title) and partner row, or Nones."""
     row = next(
         db.query(
             "SELECT s.*, p.slug AS petition_slug, p.title AS petition_title FROM signatures s"
@@ -110,11 +109,27 @@ def signature_withdrawn(db, signature_id, reason="withdrawn"):
         None,
     )
     if row is None:
-        return
+        return None, None, None
     partner = None
     if row["partner_id"] is not None:
         partner = next(db.query("SELECT * FROM partners WHERE id = ?", [row["partner_id"]]))
-    petition = {"slug": row["petition_slug"], "title": row["petition_title"]}
+    return row, {"slug": row["petition_slug"], "title": row["petition_title"]}, partner
+
+
+def signature_counted(db, signature_id):
+    """Queue signature.created for a stored signature that has just become counted."""
+    # For confirmation (and review setting a signature counted): the insert did not count it.
+    row, petition, partner = stored(db, signature_id)
+    if row is not None:
+        signature_created(db, petition, row, partner)
+
+
+def signature_withdrawn(db, signature_id, reason="withdrawn"):
+    """Queue signature.withdrawn for those told of this signature (call before deleting it)."""
+    # reason: withdrawn (by the signer), invalid (set by review), forgotten (signer forget).
+    row, petition, partner = stored(db, signature_id)
+    if row is None:
+        return
     data = {**about(row, petition, partner), "reason": reason, "email": row["email"]}
     if org_endpoint():
         key = f"msg_{signature_id}_withdrawn"
