@@ -74,6 +74,8 @@ def test_the_stand_in_refuses_a_body_off_the_documented_shape(action_network):
     )
     headers = {"OSDI-API-Token": "k"}
     assert httpx.post(f"{action_network.api_url}/people/", json=good, headers=headers).is_success
-    bad = {"person": {"email": "a@b.org"}}
+    bad = {"person": {**good["person"], "email_addresses": "a@b.org"}}
     answer = httpx.post(f"{action_network.api_url}/people/", json=bad, headers=headers)
-    assert answer.status_code == 400 and "email_addresses" in answer.text
+    assert answer.status_code == 400 and "email_addresses is not" in answer.text
+    answer = httpx.post(f"{action_network.api_url}/people/", json={"person": {}}, headers=headers)
+    assert answer.status_code == 400 and "person lacks" in answer.text
