@@ -240,15 +240,8 @@ def m006_partner_identity(db):
 
 @migrations()
 def m008_partner_push(db):
-    """Add partners' webhook endpoint and secret, its off switch, and Action Network key and tag."""
-    execute_statements(
-        db,
-        """
-        ALTER TABLE partners ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
-        ALTER TABLE partners ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
-        ALTER TABLE partners ADD COLUMN webhook_off_at TEXT;
-        ALTER TABLE partners ADD COLUMN webhook_off_reason TEXT NOT NULL DEFAULT '';
-        ALTER TABLE partners ADD COLUMN action_network_key TEXT NOT NULL DEFAULT '';
-        ALTER TABLE partners ADD COLUMN action_network_tag TEXT NOT NULL DEFAULT '';
-        """,
-    )
+    """Add partners' webhook URL, secret and off switch, and Action Network key and tag."""
+    for column in ["webhook_url", "webhook_secret", "webhook_off_reason", "action_network_key"]:
+        db.execute(f"ALTER TABLE partners ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE partners ADD COLUMN action_network_tag TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE partners ADD COLUMN webhook_off_at TEXT")
