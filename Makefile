@@ -24,8 +24,10 @@ $(VENV)/.test-installed: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[test,redis,bench]'
 	touch $@
 
-## Install and run the development server on the demo petition.
+## Install and run the development server and the outbox sender (Ctrl-C stops both).
 run: $(VENV)/.installed translations
+	$(VENV)/bin/flask --app widget outbox run & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT INT TERM; \
 	$(VENV)/bin/flask --app widget run
 
 ## Install and run the production server (gunicorn.conf.py).

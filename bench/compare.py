@@ -89,6 +89,13 @@ GROUPS = [
         ],
     ),
     (
+        "Signer email: none vs confirm (the signature and its mail in one transaction)",
+        [
+            ("signer_email none (as shipped)", "widget", "shipped", {}, SIGN),
+            ("signer_email confirm", "widget", "shipped", {"FLASK_SIGNER_EMAIL": "confirm"}, SIGN),
+        ],
+    ),
+    (
         "Webhooks: none vs two partners' and the organization's (queued in the sign transaction)",
         [
             (

@@ -25,7 +25,19 @@ from measure import (
 )
 from report import render
 from rounds import interleave, verify_stored
+from sender import sender_throughput
 from servers import Server, describe
+
+
+def sender_row(figures):
+    """Describe the outbox sender's throughput against its target (≥ 200 messages/s)."""
+    verdict = "ok" if figures["rate"] and figures["rate"] >= 200 else "MISSED"
+    return (
+        f"\noutbox sender → local SMTP (aiosmtpd): {figures['rate']} messages/s"
+        f" ({figures['messages']} messages, {figures['sender_cpu_ms']} ms sender CPU and"
+        f" {figures['smtp_server_cpu_ms']} ms SMTP server CPU each; received"
+        f" {figures['distinct']} distinct of {figures['received']}); target ≥ 200: {verdict}"
+    )
 
 
 def parse_args(argv):
@@ -92,6 +104,8 @@ def main(argv=None):
             "stored": {"widget": verify_stored(widget), "bare": verify_stored(bare)},
         }
         print(render(results))
+        results["sender"] = sender_throughput(tmp, 200 if args.quick else 2000)
+        print(sender_row(results["sender"]))
         if args.compare:
             from compare import compare
 

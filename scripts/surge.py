@@ -8,6 +8,8 @@ workers) in the middle, restarts it, lets the signers finish, and checks the sam
 
     .venv/bin/python scripts/surge.py                 # 400 signers, 200 at a time
     .venv/bin/python scripts/surge.py --kill          # the same, with a SIGKILL mid-run
+    .venv/bin/python scripts/surge.py --mail --signers 2000   # confirmation mail to an SMTP
+                                                  # sink, the sender SIGKILLed and restarted
 
 Loopback only; bounded by --timeout. Exits 0 when every check passes, 1 otherwise.
 """
@@ -30,6 +32,8 @@ import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
+
+from surge_mail import MailSurge, mail_checks
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "chicago-welcoming-city"
@@ -241,10 +245,15 @@ def run(options):
             # measured is the service, not the per-address limit.
             "FLASK_TRUSTED_PROXIES": "1",
         }
+        mail = MailSurge(tmp) if options.mail else None
+        env.update(mail.env if mail else {})
         server = Server(listener, env, options.workers, options.threads, Path(tmp) / "log")
         figures = {"signers": options.signers, "concurrency": options.concurrency}
         try:
             server.start(deadline)
+            if mail:
+                mail.start(server.env)
+                mail.kill_midway(options.signers // 3, deadline)
             surge = Surge(server.port, options.signers, deadline)
             work = queue.Queue()
             for i in range(options.signers):
@@ -269,7 +278,11 @@ def run(options):
                 thread.join(max(0.0, deadline - time.monotonic()))
             figures["elapsed_s"] = round(time.monotonic() - surge_started, 2)
             figures["timed_out"] = any(thread.is_alive() for thread in threads)
+            if mail:
+                figures["mail"] = mail.finish(database, surge.acknowledged, deadline)
         finally:
+            if mail:
+                mail.stop()
             server.stop()
             listener.close()
             log = (Path(tmp) / "log").read_text(errors="replace")
@@ -320,6 +333,7 @@ def check_results(figures, options):
         "integrity_check ok": figures["integrity_check"] == "ok",
         # Without a kill every signer must get through; with one, only those cut off may not.
         "every signer acknowledged": options.kill or figures["acknowledged"] == figures["signers"],
+        **(mail_checks(figures["mail"]) if "mail" in figures else {}),
     }
 
 
@@ -351,6 +365,14 @@ def report(figures, options):
             f"SIGKILL        after {kill['acknowledged_before']} acknowledged; "
             f"server back in {kill['down_s']} s"
         )
+    if "mail" in figures:
+        mail = figures["mail"]
+        print(
+            f"mail           queued {mail['queued']} {mail['statuses']}; received"
+            f" {mail['received']}, {mail['distinct']} distinct Message-IDs, repeats"
+            f" {mail['repeats']}, missing {len(mail['missing'])}; sender SIGKILLed after"
+            f" {mail['kill'].get('received_before')} received, restarted"
+        )
     for check, passed in check_results(figures, options).items():
         print(f"{'ok  ' if passed else 'FAIL'}           {check}")
 
@@ -366,6 +388,11 @@ def main(argv=None):
         "--threads", type=int, help="threads per worker; more than 1 means gthread (default: 1)"
     )
     parser.add_argument("--kill", action="store_true", help="SIGKILL the server mid-run")
+    parser.add_argument(
+        "--mail",
+        action="store_true",
+        help="signer_email confirm: an SMTP sink, the sender SIGKILLed mid-run and restarted",
+    )
     parser.add_argument("--timeout", type=float, default=120, help="give up after (120 s)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     options = parser.parse_args(argv)

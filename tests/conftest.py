@@ -48,6 +48,7 @@ def make_app(tmp_path, catalogs):
                 "DATABASE": str(tmp_path / "widget.db"),
                 "MIN_FILL_SECONDS": 0,
                 "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
+                "MAIL_FILE_DIR": str(tmp_path / "mail"),
                 **settings,
             }
         )

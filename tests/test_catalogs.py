@@ -16,8 +16,9 @@ PROSE = re.compile(r"[^\W\d_]\s")  # a word followed by a space: text, not a nam
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 PROSE_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "aria-description", "value"}
 GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
-# Text that is the same in every language (none so far).
-ALLOWED: set[str] = set()
+# Text that is the same in every language: the values of the signer page's action buttons,
+# which are sent, never shown.
+ALLOWED: set[str] = {"optout", "withdraw"}
 
 
 class TextFinder(HTMLParser):

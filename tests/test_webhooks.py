@@ -269,3 +269,39 @@ def test_a_signature_counted_later_is_sent_once_when_it_counts(push_app, push_si
         deliver_all(push_app)
         assert hook.emails() == ["ana@example.org"] and len(hook.requests) == 1
     assert org.emails() == ["ana@example.org"]
+
+
+def test_with_confirmation_created_waits_for_the_link_and_withdrawal_follows(
+    make_app, org, tmp_path
+):
+    from conftest import browser_client, sign_through
+    from test_confirm import link_path, mails
+
+    org.failures = 0
+    app = make_app(
+        SIGNER_EMAIL="confirm",
+        MAIL_FILE_DIR=str(tmp_path / "mail"),
+        WEBHOOK_URL=org.url,
+        WEBHOOK_SECRET=ORG_SECRET,
+        OUTBOX_RETRY_SECONDS=0.01,
+    )
+    client = browser_client(app)
+    with WebhookEndpoint() as hook:
+        key, hook.secret = add_partner(app, "alpha", "--webhook", hook.url)
+        sign_as(
+            lambda url, query="", **f: sign_through(client, url, query, **f), key, "ana@example.org"
+        )
+        deliver_all(app)
+        assert hook.events == {} and org.events == {}  # not counted until confirmed
+        path = link_path(mails(app)[0])
+        page = client.get(path).get_data(as_text=True)  # confirms
+        client.get(path)  # a second visit (or a mail scanner's) tells nobody again
+        deliver_all(app)
+        assert hook.emails() == ["ana@example.org"] and org.emails() == ["ana@example.org"]
+        token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+        assert client.post(path, data={"action": "withdraw", "token": token}).status_code == 303
+        deliver_all(app)
+        withdrawn = hook.of_type("signature.withdrawn")
+        assert [e["data"]["email"] for e in withdrawn] == ["ana@example.org"]
+        assert len(org.of_type("signature.withdrawn")) == 1
+        assert len(hook.requests) == 2

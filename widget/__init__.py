@@ -9,7 +9,7 @@ from .keys import checked_secret_key, stored_secret_key
 from .settings import DEFAULTS
 
 ROOT = Path(__file__).resolve().parent.parent
-PATH_SETTINGS = ("DATABASE", "PETITIONS_DIR")
+PATH_SETTINGS = ("DATABASE", "PETITIONS_DIR", "MAIL_FILE_DIR")
 
 
 def create_app(test_config=None):
@@ -37,7 +37,7 @@ def create_app(test_config=None):
     else:  # instance/config.py, FLASK_SECRET_KEY or the caller's settings
         checked_secret_key(app.config["SECRET_KEY"], "the configuration")
 
-    from . import exports, outbox, partners, petitions, signing, store, web
+    from . import confirm, exports, outbox, partners, petitions, signing, store, web
 
     # Order matters: after-request hooks run in reverse, so web's headers come last.
     store.init_app(app)
@@ -47,6 +47,7 @@ def create_app(test_config=None):
     partners.init_app(app)
     signing.init_app(app)
     exports.init_app(app)
+    confirm.init_app(app)
     return app
 
 

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app
-from itsdangerous import Signer, URLSafeSerializer
+from itsdangerous import Signer, TimestampSigner, URLSafeSerializer
 
 
 @functools.lru_cache(maxsize=32)
@@ -97,3 +97,13 @@ def write_new_key(path):
             os.close(directory)
     finally:
         os.unlink(temporary)
+
+
+@functools.lru_cache(maxsize=32)
+def _timestamp_signer_for(secret_key, salt):
+    return TimestampSigner(secret_key, salt=salt)
+
+
+def timestamp_signer(salt):
+    """Return the signer for one purpose whose tokens carry their time, so they can expire."""
+    return _timestamp_signer_for(current_app.secret_key, salt)

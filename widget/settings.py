@@ -135,6 +135,63 @@ SETTINGS = [
         "Days a sent message stays in the `outbox` table before the sender deletes it.",
     ),
     Setting(
+        "MAIL_SERVER",
+        None,
+        "SMTP server the outbox sender delivers mail to. Unset: each message is written as an "
+        "`.eml` file under `MAIL_FILE_DIR` and its link is logged, so the demo needs no setup.",
+    ),
+    Setting("MAIL_PORT", 25, "SMTP port (`465` with `MAIL_USE_SSL`, `587` with `MAIL_USE_TLS`)."),
+    Setting("MAIL_USE_TLS", False, "Upgrade the SMTP connection with STARTTLS."),
+    Setting("MAIL_USE_SSL", False, "Connect to the SMTP server over TLS from the start."),
+    Setting("MAIL_USERNAME", None, "SMTP login name; unset: no login."),
+    Setting("MAIL_PASSWORD", None, "SMTP password."),
+    Setting(
+        "MAIL_DEFAULT_SENDER",
+        None,
+        "`From` of every message, e.g. `Campaign <petitions@example.org>`. Unset: "
+        "`no-reply@` the host of `PUBLIC_URL`.",
+    ),
+    Setting(
+        "MAIL_CONNECTIONS",
+        4,
+        "SMTP connections the sender keeps open side by side (one per mail lane); lower it if "
+        "your provider limits concurrent connections.",
+    ),
+    Setting("MAIL_TIMEOUT", 30.0, "Seconds an SMTP connection may stay silent before a retry."),
+    Setting(
+        "MAIL_FILE_DIR",
+        "instance/mail",
+        "Where messages are written as `.eml` files when `MAIL_SERVER` is unset.",
+    ),
+    Setting(
+        "SIGNER_EMAIL",
+        "none",
+        "What signers get by mail unless a petition's `signer_email` says otherwise: `none`; "
+        "`receipt` (counted at once, an email with the signer's link); `confirm` (counted once "
+        "the address is confirmed from that email).",
+    ),
+    Setting(
+        "SIGNER_LINK_DAYS",
+        60,
+        "Days the link in a signer's email (`/s/<token>`) keeps working.",
+    ),
+    Setting(
+        "SIGNER_MAILS_PER_DAY",
+        3,
+        "Most messages one address gets from sign submissions in a day (UTC), so the form "
+        "cannot flood an inbox; further submissions are stored but not mailed.",
+    ),
+    Setting(
+        "CONFIRM_REMIND_HOURS",
+        24,
+        "Hours after which an unconfirmed signature gets one reminder.",
+    ),
+    Setting(
+        "CONFIRM_EXPIRE_DAYS",
+        7,
+        "Days after which the sender deletes an unconfirmed signature and its mail.",
+    ),
+    Setting(
         "WEBHOOK_URL",
         "",
         "The organization's own webhook endpoint: every counted signature, with its opt-in "

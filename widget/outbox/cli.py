@@ -1,5 +1,6 @@
 """The outbox commands: run the sender, show its status, list and retry failed messages."""
 
+import logging
 import signal
 from datetime import UTC, datetime
 
@@ -20,6 +21,8 @@ STATUSES = ("pending", "sent", "failed", "cancelled")
 def run_command(once):
     """Deliver due messages until SIGTERM or Ctrl-C (one sender per database)."""
     sender = Sender(current_app._get_current_object())
+    if not current_app.logger.level:
+        current_app.logger.setLevel(logging.INFO)  # say where each .eml file went, and its link
     previous = {sig: signal.signal(sig, lambda *_: sender.stop()) for sig in STOP_SIGNALS}
     try:
         click.echo(f"Outbox sender started ({current_app.config['DATABASE']}).", err=True)

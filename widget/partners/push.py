@@ -126,12 +126,13 @@ def signature_counted(db, signature_id):
 
 def signature_withdrawn(db, signature_id, reason="withdrawn"):
     """Queue signature.withdrawn for those told of this signature (call before deleting it)."""
-    # reason: withdrawn (by the signer), invalid (set by review), forgotten (signer forget).
+    # reason: withdrawn (by the signer), invalid (set by review), forgotten (signer forget),
+    # optout (the signer cleared the opt-ins: only the partner hears, the signature stands).
     row, petition, partner = stored(db, signature_id)
-    if row is None:
-        return
+    if row is None or row["status"] != "counted":
+        return  # only a counted signature was sent to anyone
     data = {**about(row, petition, partner), "reason": reason, "email": row["email"]}
-    if org_endpoint():
+    if org_endpoint() and reason != "optout":
         key = f"msg_{signature_id}_withdrawn"
         enqueue(db, WEBHOOK, event(WITHDRAWN, data), lane=ORG_LANE, key=key)
     if row["optin_partner"] and webhook_on(partner):

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from ..store.db import get_db, write_transaction
 from .files import PetitionFileError, read_petition_file
-from .records import save_parsed, with_translations
+from .records import save_parsed, signer_email_mode, with_translations
 
 petition_cli = AppGroup("petition", help="Load and list petitions.")
 
@@ -31,7 +31,8 @@ def list_command():
     rows = db.query(
         "SELECT p.*, p.lang || coalesce(',' || (SELECT group_concat(lang, ',') FROM"
         " (SELECT lang FROM petition_translations WHERE petition_id = p.id ORDER BY lang)),"
-        " '') AS languages FROM petitions p ORDER BY id"
+        " '') AS languages, (SELECT count(*) FROM signatures WHERE petition_id = p.id"
+        " AND status = 'unconfirmed') AS unconfirmed FROM petitions p ORDER BY id"
     )
     totals_by_petition = {}
     for total in db.query("SELECT * FROM partner_totals ORDER BY petition, partner, source"):
@@ -42,6 +43,12 @@ def list_command():
             f"{row['slug']:<32} {row['signature_count']:>7} {row['goal']:>7} "
             f"{row['status']:<7} {row['languages']:<8} {row['title']}"
         )
+        mode = signer_email_mode(row)
+        if mode != "none" or row["unconfirmed"]:
+            click.echo(
+                f"  signer email {mode}: confirmed {row['signature_count']},"
+                f" unconfirmed {row['unconfirmed']} (not counted)"
+            )
         for total in totals_by_petition.get(row["slug"], []):
             via = f"partner {total['partner']}" if total["partner"] else "no partner"
             source = f", source {total['source']}" if total["source"] else ""

@@ -22,7 +22,9 @@ FRONT_MATTER_KEYS = {
     "organization": str,
     "optin_text": str,
     "thanks_text": str,
+    "signer_email": str,
 }
+SIGNER_EMAIL_MODES = ("none", "receipt", "confirm")
 STATUSES = {"open", "closed", "draft"}
 # A translation (name.LANG.md) carries only the text a reader sees; the rest is the main file's.
 TRANSLATION_KEYS = {"slug", "lang", "title", "target", "statement", "optin_text", "thanks_text"}
@@ -107,6 +109,12 @@ def parse_petition(text, name="petition", translation=None):
         raise PetitionFileError(f"{name}: title is required")
     if data.get("status", "open") not in STATUSES:
         raise PetitionFileError(f"{name}: status must be one of {', '.join(sorted(STATUSES))}")
+    if data.get("signer_email", "none") not in SIGNER_EMAIL_MODES:
+        raise PetitionFileError(
+            f"{name}: signer_email must be one of {', '.join(SIGNER_EMAIL_MODES)}"
+        )
+    if translation is None:
+        data.setdefault("signer_email", "")  # removed from the file: the site's default again
     data["body_md"] = body.strip()
     data["body_html"] = render_markdown(body)
     data["translation"] = translation is not None

@@ -19,6 +19,7 @@ STORED_KEYS = (
     "thanks_text",
     "goal",
     "status",
+    "signer_email",
 )
 # What a translation replaces; a field it leaves empty shows the main file's text.
 TRANSLATED_KEYS = (
@@ -30,6 +31,11 @@ TRANSLATED_KEYS = (
     "optin_text",
     "thanks_text",
 )
+
+
+def signer_email_mode(petition):
+    """Return what signers of a petition get by mail: none, receipt or confirm."""
+    return petition.get("signer_email") or current_app.config["SIGNER_EMAIL"]
 
 
 def get_petition(slug):

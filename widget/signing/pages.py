@@ -4,6 +4,7 @@ from flask import get_template_attribute
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from ..petitions.records import signer_email_mode
 from ..web.page_cache import rendering_slots, slot
 from .tokens import issue_token
 
@@ -34,4 +35,8 @@ def render_sign_form(form, petition, context):
 
 def init_app(app):
     """Give templates the sign form and its messages."""
-    app.jinja_env.globals.update(token_messages=TOKEN_MESSAGES, render_sign_form=render_sign_form)
+    app.jinja_env.globals.update(
+        token_messages=TOKEN_MESSAGES,
+        render_sign_form=render_sign_form,
+        signer_email_mode=signer_email_mode,
+    )

@@ -1,4 +1,4 @@
-"""Record a signature, its consent and its nonce in one write transaction."""
+"""Record a signature, its consent, its nonce and the signer's mail in one write transaction."""
 
 import hashlib
 import hmac
@@ -9,7 +9,10 @@ from flask import current_app, request
 from ..keys import derived_key
 from ..partners.push import signature_created
 from ..partners.records import partner_optin_text
+from ..petitions.records import signer_email_mode
 from ..store.db import get_db, utc_now, write_transaction
+from .emails import email_key, unconfirmed_key
+from .signer_mail import queue_signer_mail, within_quota
 from .tokens import FormTokenError
 
 _signs = itertools.count()
@@ -18,12 +21,13 @@ PRUNE_EVERY = 200  # signatures per process between sweeps of expired nonces
 INSERT_SIGNATURE = """
 INSERT INTO signatures (petition_id, first_name, last_name, email, email_key, postal_code,
     partner_id, source, referrer, optin_org, optin_partner, consent_text, lang, status,
-    ip_hash, created_at)
+    signals, ip_hash, created_at)
 VALUES (:petition_id, :first_name, :last_name, :email, :email_key, :postal_code,
     :partner_id, :source, :referrer, :optin_org, :optin_partner, :consent_text, :lang, :status,
-    :ip_hash, :created_at)
+    :signals, :ip_hash, :created_at)
 ON CONFLICT (petition_id, email_key) DO NOTHING
 """
+HOLDER = "SELECT * FROM signatures WHERE petition_id = ? AND email_key = ?"
 
 
 def hash_ip(address):
@@ -40,16 +44,20 @@ def consent_text(petition, partner):
     return "\n".join(line for line in lines if line)
 
 
-def record_signature(petition, form, nonce, context, status="counted"):
+def record_signature(petition, form, nonce, context, status="counted", signals=()):
     """Store the signature and spend its form nonce; a spent nonce raises FormTokenError."""
     partner = context.partner
     now = utc_now()
+    mode = signer_email_mode(petition)
+    key = email_key(form.email.data)
     row = {
         "petition_id": petition["id"],
         "first_name": form.first_name.data,
         "last_name": form.last_name.data,
         "email": form.email.data,
-        "email_key": form.email.data.casefold(),
+        # With confirmation, each submission is a row of its own until its address's owner
+        # confirms it: a stranger's submission can then neither block nor alter theirs.
+        "email_key": unconfirmed_key(key) if mode == "confirm" else key,
         "postal_code": form.postal_code.data.upper(),
         "partner_id": partner["id"] if partner else None,
         "source": context.source,
@@ -58,7 +66,8 @@ def record_signature(petition, form, nonce, context, status="counted"):
         "optin_partner": int(bool(partner and form.optin_partner.data)),
         "consent_text": consent_text(petition, partner),
         "lang": context.lang,
-        "status": status,
+        "status": "unconfirmed" if mode == "confirm" else status,
+        "signals": ",".join(signals),
         "ip_hash": hash_ip(request.remote_addr),
         "created_at": now,
     }
@@ -72,10 +81,17 @@ def record_signature(petition, form, nonce, context, status="counted"):
         if spent.rowcount == 0:
             raise FormTokenError("form-replayed")
         # A repeat signer is skipped here and thanked like anyone else: no answer reveals
-        # whether an address had signed.
-        inserted = db.execute(INSERT_SIGNATURE, row)
-        if inserted.rowcount and status == "counted":
-            signature_created(db, petition, {**row, "id": inserted.lastrowid}, partner)
+        # whether an address had signed (with mail on, they get an email saying so).
+        holder = None if mode == "none" else next(db.query(HOLDER, [row["petition_id"], key]), None)
+        if holder is None:
+            inserted = db.execute(INSERT_SIGNATURE, row)
+            row["id"] = inserted.lastrowid
+            if inserted.rowcount and row["status"] == "counted":
+                # Counted at once (no confirmation): partners and the organization hear now.
+                signature_created(db, petition, row, partner)
+        if mode != "none" and within_quota(db, key):
+            template = "already" if holder else ("confirm" if mode == "confirm" else "receipt")
+            queue_signer_mail(db, template, holder or row, petition["title"])
         if next(_signs) % PRUNE_EVERY == 0:
             forget_expired_nonces(db)
 

@@ -238,6 +238,54 @@ def m006_partner_identity(db):
         db.execute(view[0])
 
 
+def _folded_key_m007(email):
+    """Return the email key as m007 computes it: casefolded, Gmail dots and +tags removed."""
+    # A frozen copy of the rule at the time of this migration (signing has the live one):
+    # a shipped migration must keep computing what it computed when it shipped.
+    local, _, domain = email.casefold().rpartition("@")
+    if domain in ("gmail.com", "googlemail.com"):
+        local, domain = local.split("+", 1)[0].replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+@migrations()
+def m007_signer_confirmation(db):
+    """Add confirmation columns, petitions.signer_email, the mail quota; fold Gmail aliases."""
+    execute_statements(
+        db,
+        """
+        ALTER TABLE signatures ADD COLUMN confirmed_at TEXT;
+        ALTER TABLE signatures ADD COLUMN signals TEXT NOT NULL DEFAULT '';
+        CREATE INDEX signatures_unconfirmed ON signatures (created_at)
+            WHERE status = 'unconfirmed';
+        ALTER TABLE petitions ADD COLUMN signer_email TEXT NOT NULL DEFAULT '';
+        CREATE TRIGGER petition_signer_email_revised AFTER UPDATE OF signer_email ON petitions
+        BEGIN UPDATE petitions SET revision = revision + 1 WHERE id = NEW.id; END;
+        CREATE TABLE signer_mail_quota (email_key TEXT NOT NULL, day TEXT NOT NULL,
+            sent INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (email_key, day)) WITHOUT ROWID;
+        """,
+    )
+    # Rows whose keys collapse into one: the first signed keeps the key, each later one is
+    # kept as 'duplicate' (not counted) with the key and a suffix of its own, since
+    # UNIQUE(petition_id, email_key) holds for every row.
+    rows = db.execute(
+        "SELECT id, petition_id, email, email_key FROM signatures ORDER BY created_at, id"
+    ).fetchall()
+    holders, changes = set(), []
+    for row_id, petition_id, email, old_key in rows:
+        key = _folded_key_m007(email)
+        if (petition_id, key) in holders:
+            changes.append((row_id, f"{key}#duplicate-{row_id}", "duplicate"))
+        else:
+            holders.add((petition_id, key))
+            if key != old_key:
+                changes.append((row_id, key, None))
+    # Two passes, so that no key is taken while its old holder still has it.
+    update = "UPDATE signatures SET email_key = ?, status = coalesce(?, status) WHERE id = ?"
+    db.conn.executemany(update, [(f"#m007-{row_id}", None, row_id) for row_id, _, _ in changes])
+    db.conn.executemany(update, [(key, status, row_id) for row_id, key, status in changes])
+
+
 @migrations()
 def m008_partner_push(db):
     """Add partners' webhook URL, secret and off switch, and Action Network key and tag."""

@@ -41,8 +41,7 @@ def set_security_headers(response):
     if ancestors == "'none'":
         response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    # A view may ask for less (a secret link's page: no-referrer); never for more.
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Referrer-Policy", "same-origin")  # a view may send less
     # The widget works without cookies (DESIGN.md); make sure nothing slips one in.
     response.headers.pop("Set-Cookie", None)
     return response
