@@ -305,3 +305,28 @@ def test_with_confirmation_created_waits_for_the_link_and_withdrawal_follows(
         assert [e["data"]["email"] for e in withdrawn] == ["ana@example.org"]
         assert len(org.of_type("signature.withdrawn")) == 1
         assert len(hook.requests) == 2
+
+
+def test_an_opt_out_tells_the_partner_and_not_the_organization(make_app, org, tmp_path):
+    from conftest import browser_client, sign_through
+    from test_confirm import link_path, mails
+
+    org.failures = 0
+    app = make_app(
+        SIGNER_EMAIL="receipt",
+        MAIL_FILE_DIR=str(tmp_path / "mail"),
+        WEBHOOK_URL=org.url,
+        WEBHOOK_SECRET=ORG_SECRET,
+    )
+    client = browser_client(app)
+    with WebhookEndpoint() as hook:
+        key, hook.secret = add_partner(app, "alpha", "--webhook", hook.url)
+        signs = lambda url, query="", **fields: sign_through(client, url, query, **fields)  # noqa: E731
+        sign_as(signs, key, "ana@example.org")
+        path = link_path(mails(app)[0])
+        token = re.search(r'name="token" value="([^"]+)"', client.get(path).get_data(as_text=True))
+        client.post(path, data={"action": "optout", "token": token.group(1)})
+        deliver_all(app)
+        (gone,) = hook.of_type("signature.withdrawn")
+        assert gone["data"]["reason"] == "optout"
+    assert org.of_type("signature.withdrawn") == [] and len(org.events) == 1
