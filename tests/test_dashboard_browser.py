@@ -31,6 +31,7 @@ def dashboard_url(live_app):
         with write_transaction(db):
             db.execute("UPDATE signatures SET created_at = '2026-11-20T10:00:00Z' WHERE id <= 3")
             db.execute("UPDATE signatures SET source = 'email' WHERE id = 5")
+            db.execute("UPDATE signatures SET status = 'unconfirmed' WHERE id IN (6, 7)")
     result = app.test_cli_runner().invoke(args=["partner", "dashboard-link", "alpha"])
     return result.output.strip()
 
