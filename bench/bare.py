@@ -93,6 +93,7 @@ def store(config, form, address):
         "consent_text": "",
         "lang": "en",
         "status": "counted",
+        "signals": "",
         "ip_hash": hashlib.sha256(address.encode()).hexdigest()[:32],
         "created_at": now,
     }
