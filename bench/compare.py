@@ -1,9 +1,25 @@
 """Measure the known costs (issue 5, item 3) side by side, each group in interleaved rounds."""
 
-from measure import BARE_INSERT, EMBED, EMBED_PAGE, HELLO, SIGN
+import subprocess
+import sys
+
+from itsdangerous import URLSafeSerializer
+from measure import BARE_INSERT, EMBED, EMBED_PAGE, HELLO, SIGN, Workload
 from report import table
 from rounds import interleave, median, paired_ratio
-from servers import Server, describe
+from servers import ROOT, Server, describe
+
+# The key of partner "alpha" in a partner's snippet (widget/partners/records.py signs it so with
+# the servers' FLASK_SECRET_KEY): signers come through its embed and tick its opt-in.
+ALPHA_KEY = URLSafeSerializer(
+    "benchmark-secret-key-of-32-characters", salt="petition-widget.partner-key"
+).dumps("alpha")
+SIGN_VIA_PARTNER = Workload("sign via a partner", "widget", f"{EMBED}?partner={ALPHA_KEY}", True)
+WEBHOOKS_ON = {
+    "BENCH_PARTNER_WEBHOOKS": "on",  # read by add_partners below, not by the app
+    "FLASK_WEBHOOK_URL": "http://127.0.0.1:9/org-hook",
+    "FLASK_WEBHOOK_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+}
 
 # (group, [(label, app, server kind, extra environment, workload), ...]); the first row of a
 # workload is the one the others are compared with.
@@ -79,7 +95,43 @@ GROUPS = [
             ("signer_email confirm", "widget", "shipped", {"FLASK_SIGNER_EMAIL": "confirm"}, SIGN),
         ],
     ),
+    (
+        "Webhooks: none vs two partners' and the organization's (queued in the sign transaction)",
+        [
+            (
+                "no webhooks",
+                "widget",
+                "shipped",
+                {"BENCH_PARTNER_WEBHOOKS": "off"},
+                SIGN_VIA_PARTNER,
+            ),
+            (
+                "2 partner webhooks + organization's",
+                "widget",
+                "shipped",
+                WEBHOOKS_ON,
+                SIGN_VIA_PARTNER,
+            ),
+        ],
+    ),
 ]
+
+
+def add_partners(server):
+    """Add partners alpha and beta to a server's database, with webhooks if its env says so."""
+    hooks = server.env.get("BENCH_PARTNER_WEBHOOKS")
+    if hooks is None:
+        return
+    flask = [sys.executable, "-m", "flask", "--app", "widget", "partner", "add"]
+    for slug in ("alpha", "beta"):
+        webhook = ["--webhook", f"http://127.0.0.1:9/{slug}"] if hooks == "on" else []
+        subprocess.run(
+            [*flask, slug, "--name", slug.title(), *webhook],
+            cwd=ROOT,
+            env=server.env,
+            check=True,
+            capture_output=True,
+        )
 
 
 def compare(rounds, seconds, tmp, warmup):
@@ -94,6 +146,7 @@ def compare(rounds, seconds, tmp, warmup):
                 servers[key] = Server(app, tmp, kind=kind, env=env, name=name)
         try:
             for server in servers.values():
+                add_partners(server)
                 server.start(ready_path=EMBED if server.app == "widget" else HELLO.path)
             runs = [
                 (

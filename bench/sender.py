@@ -75,7 +75,7 @@ def sender_throughput(tmp, count=2000):
     env = {
         **os.environ,
         "FLASK_DATABASE": str(Path(tmp) / "sender.db"),
-        "FLASK_SECRET_KEY": "benchmark-secret-key",
+        "FLASK_SECRET_KEY": "benchmark-secret-key-of-32-characters",
         "FLASK_MAIL_SERVER": "127.0.0.1",
         "FLASK_MAIL_PORT": str(port),
     }

@@ -56,6 +56,9 @@ function request()
     headers["Content-Type"] = "application/x-www-form-urlencoded"
     local body = "csrf_token=" .. token .. "&first_name=Bench&last_name=Signer&email="
       .. email:gsub("@", "%%40") .. "&postal_code=60608&optin_org=y"
+    if path:find("partner=", 1, true) then
+      body = body .. "&optin_partner=y" -- through a partner's embed: its opt-in too
+    end
     posted = now_ms()
     return wrk.format("POST", path, headers, body)
   end

@@ -19,7 +19,7 @@ def sender_process(tmp_path, *args, delay="0.005"):
         **os.environ,
         "PYTHONPATH": str(ROOT / "tests"),
         "FLASK_DATABASE": str(tmp_path / "widget.db"),
-        "FLASK_SECRET_KEY": "test-secret-key",
+        "FLASK_SECRET_KEY": "test-secret-key-of-32-characters-or-more",
         "FLASK_OUTBOX_TEST_NOTES": str(tmp_path / "notes.txt"),
         "FLASK_OUTBOX_TEST_DELAY": delay,
         "FLASK_OUTBOX_POLL_SECONDS": "0.05",

@@ -28,6 +28,7 @@ def load_module(name, path):
     return module
 
 
+sys.path.insert(0, str(ROOT / "scripts"))  # surge.py imports its neighbour surge_mail
 surge = load_module("surge", ROOT / "scripts" / "surge.py")
 gunicorn_conf = load_module("gunicorn_conf", ROOT / "gunicorn.conf.py")
 TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

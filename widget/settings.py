@@ -205,6 +205,28 @@ SETTINGS = [
         7,
         "Days after which the sender deletes an unconfirmed signature and its mail.",
     ),
+    Setting(
+        "WEBHOOK_URL",
+        "",
+        "The organization's own webhook endpoint: every counted signature, with its opt-in "
+        "flags, is sent there (Standard Webhooks). Empty: none.",
+    ),
+    Setting(
+        "WEBHOOK_SECRET",
+        "",
+        "The secret that signs the organization's webhooks: `whsec_` then base64 of 24 to 64 "
+        "random bytes (`partner webhook` prints such secrets for partners).",
+    ),
+    Setting(
+        "WEBHOOK_TIMEOUT_SECONDS",
+        10.0,
+        "How long the sender waits for a webhook or Action Network answer before retrying later.",
+    ),
+    Setting(
+        "ACTION_NETWORK_API_URL",
+        "https://actionnetwork.org/api/v2",
+        "Base URL of Action Network's API; partners' signers are posted to `/people/` under it.",
+    ),
 ]
 
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}

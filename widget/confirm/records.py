@@ -2,6 +2,7 @@
 
 from itsdangerous import BadSignature, SignatureExpired
 
+from ..partners.push import signature_counted, signature_withdrawn
 from ..signing.emails import split_key, suffixed_range
 from ..signing.signer_mail import forget_signature_mail, key_digest, read_link_token
 from ..store.db import get_db, utc_now, write_transaction
@@ -59,12 +60,15 @@ def confirm_signature(db, signature_id):
             "UPDATE signatures SET status = ?, email_key = ?, confirmed_at = ? WHERE id = ?",
             [status, key, utc_now(), signature_id],
         )
+        if status == "counted":
+            signature_counted(db, signature_id)  # now partners and the organization hear of it
     return True
 
 
 def clear_optins(db, signature_id):
     """Clear both opt-ins of a signature (the consent text stays: what they were shown)."""
     with write_transaction(db):
+        signature_withdrawn(db, signature_id, reason="optout")  # the partner may keep it no more
         db.execute(
             "UPDATE signatures SET optin_org = 0, optin_partner = 0 WHERE id = ?", [signature_id]
         )
@@ -74,5 +78,6 @@ def withdraw_signature(db, signature_id):
     """Delete a signature and its personal data, its mail included; the count follows."""
     # The one place where a signature is withdrawn (partners' pushes hook in here).
     with write_transaction(db):
+        signature_withdrawn(db, signature_id)  # read before it is deleted
         db.execute("DELETE FROM signatures WHERE id = ?", [signature_id])
         forget_signature_mail(db, [signature_id])

@@ -7,6 +7,7 @@ from ..keys import timestamp_signer
 from ..signing.abuse import check_post_body, refuse
 from ..signing.views import origin_allowed
 from ..store.db import get_db
+from ..web.headers import secret_url
 from ..web.languages import use_language
 from .records import clear_optins, confirm_signature, signature_for_link, withdraw_signature
 
@@ -48,6 +49,7 @@ def gone(reason):
 
 
 @bp.get("/s/<token>")
+@secret_url
 def show(token):
     """Confirm an unconfirmed signature on first visit, then show what is stored about it."""
     signature, reason = signature_for_link(token)
@@ -69,6 +71,7 @@ def show(token):
 
 
 @bp.post("/s/<token>")
+@secret_url
 def act(token):
     """Clear the opt-ins or withdraw, from a form on the signer's own page."""
     if not origin_allowed():

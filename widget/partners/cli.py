@@ -7,6 +7,7 @@ from ..petitions.files import SLUG_RE
 from ..petitions.records import get_petition
 from ..store.db import get_db, utc_now, write_transaction
 from .export_links import export_link
+from .push import check_url, set_webhook
 from .records import ORIGIN_RE, clean_source, get_partner, partner_key
 from .share import iframe_snippet, petition_url, snippet
 
@@ -26,7 +27,10 @@ partner_cli = AppGroup(
     metavar="URL",
     help="A site allowed to frame this partner's embeds (repeat; none: any site).",
 )
-def add_command(slug, name, optin_text, origins):
+@click.option("--webhook", metavar="URL", help="Send its opted-in signers to this endpoint.")
+@click.option("--action-network-key", metavar="KEY", help="Add its signers to Action Network.")
+@click.option("--action-network-tag", metavar="TAG", help="Tag them with this tag there too.")
+def add_command(slug, name, optin_text, origins, webhook, action_network_key, action_network_tag):
     """Create or update a partner."""
     if not SLUG_RE.fullmatch(slug):
         raise click.BadParameter("lowercase letters, digits and dashes", param_hint="SLUG")
@@ -40,6 +44,7 @@ def add_command(slug, name, optin_text, origins):
         "optin_text": optin_text or f"I want to hear from {name}.",
         "origins": " ".join(origins),
     }
+    values.update(push_values(webhook, action_network_key, action_network_tag))
     db = get_db()
     with write_transaction(db):
         existing = get_partner(slug, removed=True)
@@ -52,7 +57,20 @@ def add_command(slug, name, optin_text, origins):
             db["partners"].update(existing["id"], values)
         else:
             db["partners"].insert({"slug": slug, **values, "created_at": utc_now()})
+        secret = webhook and set_webhook(db, get_partner(slug), webhook)
     click.echo(f"{'Updated' if existing else 'Added'} partner {slug}")
+    if secret:
+        click.echo(f"Webhook signing secret (shown once; give it to the partner): {secret}")
+
+
+def push_values(webhook, action_network_key, action_network_tag):
+    """Return the partner columns the push options set (checked), leaving out those not given."""
+    if webhook is not None and not check_url(webhook):
+        raise click.BadParameter(
+            f"{webhook!r} is not like https://example.org/hook", param_hint="--webhook"
+        )
+    values = {"action_network_key": action_network_key, "action_network_tag": action_network_tag}
+    return {name: value.strip() for name, value in values.items() if value is not None}
 
 
 def require(getter, slug, kind):

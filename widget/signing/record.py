@@ -8,6 +8,7 @@ import secrets
 from flask import current_app, request
 
 from ..keys import derived_key
+from ..partners.push import signature_created
 from ..partners.records import partner_optin_text
 from ..petitions.records import signer_email_mode
 from ..store.db import get_db, utc_now, write_transaction
@@ -102,6 +103,9 @@ def record_signature(petition, form, nonce, context, status="counted", signals=(
             cursor = db.execute(INSERT_SIGNATURE, row)
             stored = cursor.rowcount > 0
             row["id"] = cursor.lastrowid if stored else None
+            if stored and row["status"] == "counted":
+                # Counted at once (no confirmation): partners and the organization hear now.
+                signature_created(db, petition, row, partner)
         if not stored:
             holder = holder or next(db.query(HOLDER, [row["petition_id"], row["email_key"]]))
             row["ref_code"] = holder["ref_code"] or row["ref_code"]

@@ -287,6 +287,15 @@ def m007_signer_confirmation(db):
 
 
 @migrations()
+def m008_partner_push(db):
+    """Add partners' webhook URL, secret and off switch, and Action Network key and tag."""
+    for column in ["webhook_url", "webhook_secret", "webhook_off_reason", "action_network_key"]:
+        db.execute(f"ALTER TABLE partners ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE partners ADD COLUMN action_network_tag TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE partners ADD COLUMN webhook_off_at TEXT")
+
+
+@migrations()
 def m009_sharing(db):
     """Add each signature's random ref_code and referred_by, and the petitions' share texts."""
     # ref_code is random (secrets.token_urlsafe), never derived from the email: a shared link
