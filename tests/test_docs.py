@@ -35,6 +35,13 @@ def test_every_command_is_documented(app):
 
 def test_schema_doc_names_every_column(db):
     schema = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
-    for table in ("petitions", "petition_translations", "partners", "signatures"):
+    for table in (
+        "petitions",
+        "petition_translations",
+        "partners",
+        "signatures",
+        "signature_events",
+        "signature_event_rows",
+    ):
         for column in db[table].columns:
             assert f"`{column.name}`" in schema, f"{table}.{column.name}"

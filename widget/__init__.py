@@ -32,7 +32,7 @@ def create_app(test_config=None):
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = stored_secret_key(Path(app.instance_path) / "secret_key")
 
-    from . import exports, partners, petitions, signing, store, web
+    from . import delivery, exports, partners, petitions, review, signing, store, web
 
     # Order matters: after-request hooks run in reverse, so web's headers come last.
     store.init_app(app)
@@ -41,6 +41,8 @@ def create_app(test_config=None):
     partners.init_app(app)
     signing.init_app(app)
     exports.init_app(app)
+    delivery.init_app(app)
+    review.init_app(app)
     return app
 
 

@@ -17,10 +17,10 @@ PRUNE_EVERY = 200  # signatures per process between sweeps of expired nonces
 INSERT_SIGNATURE = """
 INSERT INTO signatures (petition_id, first_name, last_name, email, email_key, postal_code,
     partner_id, source, referrer, optin_org, optin_partner, consent_text, lang, status,
-    ip_hash, created_at)
+    ip_hash, signals, created_at)
 VALUES (:petition_id, :first_name, :last_name, :email, :email_key, :postal_code,
     :partner_id, :source, :referrer, :optin_org, :optin_partner, :consent_text, :lang, :status,
-    :ip_hash, :created_at)
+    :ip_hash, :signals, :created_at)
 ON CONFLICT (petition_id, email_key) DO NOTHING
 """
 
@@ -39,7 +39,7 @@ def consent_text(petition, partner):
     return "\n".join(line for line in lines if line)
 
 
-def record_signature(petition, form, nonce, context, status="counted"):
+def record_signature(petition, form, nonce, context, status="counted", signals=()):
     """Store the signature and spend its form nonce; a spent nonce raises FormTokenError."""
     partner = context.partner
     now = utc_now()
@@ -59,6 +59,7 @@ def record_signature(petition, form, nonce, context, status="counted"):
         "lang": context.lang,
         "status": status,
         "ip_hash": hash_ip(request.remote_addr),
+        "signals": ",".join(signals),  # why it was flagged, for `review`
         "created_at": now,
     }
     db = get_db()

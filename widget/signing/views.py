@@ -58,7 +58,7 @@ def store(petition, form, context):
     if signals:
         log_problem("flagged-suspect", signals=",".join(signals))
     status = SUSPECT if signals else "counted"
-    record_signature(petition, form, form.nonce, context, status=status)
+    record_signature(petition, form, form.nonce, context, status=status, signals=signals)
 
 
 def sign_form(petition, fields=None):
