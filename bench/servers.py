@@ -46,7 +46,7 @@ class Server:
         self.env = {
             **os.environ,
             "FLASK_DATABASE": str(Path(tmp) / f"{self.name}.db"),
-            "FLASK_SECRET_KEY": "benchmark-secret-key",
+            "FLASK_SECRET_KEY": "benchmark-secret-key-of-32-characters",
             # Signers here fill the form in microseconds, and each has its own address.
             "FLASK_MIN_FILL_SECONDS": "0",
             "FLASK_TRUSTED_PROXIES": "1",

@@ -45,7 +45,7 @@ def live_app(tmp_path, catalogs):
     base = f"http://127.0.0.1:{server.server_port}"
     app = create_app(
         {
-            "SECRET_KEY": "browser-test-key",
+            "SECRET_KEY": "browser-test-key-of-32-characters-or-more",
             "DATABASE": str(tmp_path / "live.db"),
             "MIN_FILL_SECONDS": 0,
             "PUBLIC_URL": base,

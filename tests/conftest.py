@@ -44,7 +44,7 @@ def make_app(tmp_path, catalogs):
         return create_app(
             {
                 "TESTING": True,
-                "SECRET_KEY": "test-secret-key",
+                "SECRET_KEY": "test-secret-key-of-32-characters-or-more",
                 "DATABASE": str(tmp_path / "widget.db"),
                 "MIN_FILL_SECONDS": 0,
                 "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),

@@ -40,6 +40,7 @@ def test_schema_doc_names_every_column(db):
         "petition_translations",
         "partners",
         "signatures",
+        "outbox",
         "signature_events",
         "signature_event_rows",
     ):

@@ -10,6 +10,8 @@ from conftest import SLUG, add_partner, table_counts
 
 from widget.keys import serializer
 from widget.partners.export_links import EXPORT_SALT
+from widget.partners.links import link_token
+from widget.partners.records import get_partner
 
 
 @pytest.fixture
@@ -167,10 +169,11 @@ def test_tampered_or_expired_export_link_is_refused(app, client, runner, db, par
     assert tampered.status_code == 404
     assert "not valid" in tampered.get_data(as_text=True)
     with app.app_context():
-        expired = serializer(EXPORT_SALT).dumps(["mijente", SLUG, int(time.time()) - 1])
+        expired = link_token(EXPORT_SALT, get_partner("mijente"), -1, petition=SLUG)
     assert client.get(f"/exports/{expired}.csv").status_code == 410
     with app.app_context():
-        other = serializer(EXPORT_SALT).dumps(["nobody", SLUG, int(time.time()) + 60])
+        claims = {"partner": 99, "version": 1, "expires": int(time.time()) + 60, "petition": SLUG}
+        other = serializer(EXPORT_SALT).dumps(claims)
     assert client.get(f"/exports/{other}.csv").status_code == 404
     before = table_counts(db)
     assert table_counts(db) == before

@@ -77,7 +77,7 @@ def gunicorn(tmp_path):
         listener = socket.create_server(("127.0.0.1", 0))
         settings = {
             "FLASK_DATABASE": str(tmp_path / "served.db"),
-            "FLASK_SECRET_KEY": secrets.token_urlsafe(16),
+            "FLASK_SECRET_KEY": secrets.token_urlsafe(32),
             "FLASK_MIN_FILL_SECONDS": "0",
             **(env or {}),
         }
@@ -175,7 +175,7 @@ def test_the_master_never_holds_the_database_open(gunicorn, tmp_path):
 
 
 def test_pre_fork_refuses_when_the_master_holds_the_database(tmp_path):
-    app = create_app({"SECRET_KEY": "k", "DATABASE": str(tmp_path / "held.db")})
+    app = create_app({"SECRET_KEY": "k" * 32, "DATABASE": str(tmp_path / "held.db")})
     server = SimpleNamespace(
         cfg=SimpleNamespace(preload_app=True), app=SimpleNamespace(wsgi=lambda: app)
     )

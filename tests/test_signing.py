@@ -132,9 +132,45 @@ def test_post_from_another_origin_is_refused(client, db, sign):
     assert table_counts(db) == before
 
 
-@pytest.mark.parametrize("origin", ["http://localhost", "null"])
-def test_post_from_own_origin_or_sandboxed_frame_is_accepted(sign, origin):
-    assert sign(headers={"Origin": origin}).status_code == 303
+def fetch_metadata(site, origin=None, dest="iframe", mode="navigate"):
+    """Return the headers a browser sends with a form post from a page of this site."""
+    headers = {"Sec-Fetch-Site": site, "Sec-Fetch-Mode": mode, "Sec-Fetch-Dest": dest}
+    return headers | ({"Origin": origin} if origin else {})
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://localhost"},  # an old browser: no Fetch Metadata
+        {},  # an old browser that sends neither header
+        fetch_metadata("same-origin", "http://localhost"),  # our frame in a partner page
+        fetch_metadata("same-origin", "http://localhost", dest="document"),  # the full page
+        fetch_metadata("same-origin", "null"),  # our own page with no-referrer
+        fetch_metadata("none", dest="document"),  # a reload the user started
+    ],
+)
+def test_post_from_our_own_pages_or_an_old_browser_is_accepted(sign, headers):
+    assert sign(headers=headers).status_code == 303
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "null"},  # no Fetch Metadata: null proves nothing
+        fetch_metadata("cross-site", "null"),  # a hostile page with no-referrer
+        fetch_metadata("cross-site", "http://localhost"),  # whatever its Origin
+        fetch_metadata("cross-site"),
+        fetch_metadata("same-site", "http://other.localhost"),
+        fetch_metadata("same-origin", "https://evil.example"),
+        fetch_metadata("same-origin", "null", mode="cors", dest="empty"),  # not our form
+    ],
+)
+def test_post_that_no_page_of_ours_sent_is_refused(db, sign, headers):
+    before = table_counts(db)
+    response = sign(headers=headers)
+    assert response.status_code == 403
+    assert "own page" in response.get_data(as_text=True)
+    assert table_counts(db) == before
 
 
 @pytest.mark.parametrize(

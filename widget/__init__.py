@@ -1,11 +1,11 @@
 """Petition Widget: petitions served as an embeddable signature form."""
 
 import os
-import secrets
 from pathlib import Path
 
 from flask import Flask
 
+from .keys import checked_secret_key, stored_secret_key
 from .settings import DEFAULTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,15 +28,21 @@ def create_app(test_config=None):
         app.config.from_mapping(test_config)
     for name in PATH_SETTINGS:
         app.config[name] = str(ROOT / app.config[name])  # absolute paths stay as they are
-    os.makedirs(app.instance_path, exist_ok=True)
-    if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = stored_secret_key(Path(app.instance_path) / "secret_key")
+    # The instance folder holds the database, its backups and the key: only we may enter it.
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
+    private_folder(app)
+    if app.config["SECRET_KEY"] is None:
+        key_file = Path(app.instance_path) / "secret_key"
+        app.config["SECRET_KEY"] = stored_secret_key(key_file, app.logger)
+    else:  # instance/config.py, FLASK_SECRET_KEY or the caller's settings
+        checked_secret_key(app.config["SECRET_KEY"], "the configuration")
 
-    from . import delivery, exports, partners, petitions, review, signing, store, web
+    from . import delivery, exports, outbox, partners, petitions, review, signing, store, web
 
     # Order matters: after-request hooks run in reverse, so web's headers come last.
     store.init_app(app)
     web.init_app(app)
+    outbox.init_app(app)
     petitions.init_app(app)
     partners.init_app(app)
     signing.init_app(app)
@@ -46,13 +52,9 @@ def create_app(test_config=None):
     return app
 
 
-def stored_secret_key(path):
-    """Return the key kept at path, creating it once so restarts and workers share it."""
+def private_folder(app):
+    """Make the instance folder 0700 (a checkout ships it 0755, with the config example)."""
     try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        key = secrets.token_urlsafe(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as file:
-            file.write(key)
-        return key
+        os.chmod(app.instance_path, 0o700)
+    except OSError as error:  # not ours: say so, and go on
+        app.logger.warning("could not make %s private: %s", app.instance_path, error)

@@ -13,8 +13,9 @@ SETTINGS = [
     Setting(
         "SECRET_KEY",
         None,
-        "Signs form tokens, partner keys and export links, and keys the IP hash. "
-        "Unset: a random key is generated once and kept in `instance/secret_key`.",
+        "Signs form tokens, partner keys and export links, and keys the IP hash; at least 32 "
+        "characters, or the service refuses to start. Unset: a random key is generated once "
+        "and kept in `instance/secret_key`.",
     ),
     Setting(
         "DATABASE",
@@ -113,6 +114,59 @@ SETTINGS = [
         "Where rate limit counters live. `local://` (widget/limit_storage.py) is per process, "
         "like limits' `memory://` but without its sweep thread: with several gunicorn workers "
         "or hosts use Redis (`redis://127.0.0.1:6379/0`) so they share one budget.",
+    ),
+    Setting(
+        "OUTBOX_POLL_SECONDS",
+        1.0,
+        "How often the outbox sender looks for new messages when it has nothing due.",
+    ),
+    Setting(
+        "OUTBOX_BATCH",
+        100,
+        "Messages of one lane (one destination) the sender takes at a time.",
+    ),
+    Setting(
+        "OUTBOX_THREADS",
+        8,
+        "Lanes the sender delivers at once, each in its own thread: a slow destination holds "
+        "only its own.",
+    ),
+    Setting(
+        "OUTBOX_RETRY_SECONDS",
+        30.0,
+        "First wait before a message is tried again; it doubles with each try (with jitter).",
+    ),
+    Setting(
+        "OUTBOX_RETRY_MAX_SECONDS",
+        3600.0,
+        "Longest wait between two tries of a message.",
+    ),
+    Setting(
+        "OUTBOX_KEEP_SENT_DAYS",
+        30,
+        "Days a sent message stays in the `outbox` table before the sender deletes it.",
+    ),
+    Setting(
+        "WEBHOOK_URL",
+        "",
+        "The organization's own webhook endpoint: every counted signature, with its opt-in "
+        "flags, is sent there (Standard Webhooks). Empty: none.",
+    ),
+    Setting(
+        "WEBHOOK_SECRET",
+        "",
+        "The secret that signs the organization's webhooks: `whsec_` then base64 of 24 to 64 "
+        "random bytes (`partner webhook` prints such secrets for partners).",
+    ),
+    Setting(
+        "WEBHOOK_TIMEOUT_SECONDS",
+        10.0,
+        "How long the sender waits for a webhook or Action Network answer before retrying later.",
+    ),
+    Setting(
+        "ACTION_NETWORK_API_URL",
+        "https://actionnetwork.org/api/v2",
+        "Base URL of Action Network's API; partners' signers are posted to `/people/` under it.",
     ),
 ]
 

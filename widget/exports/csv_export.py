@@ -112,6 +112,11 @@ def export_command(petition_slug, kind, partner_slug, output):
             raise click.ClickException(
                 f"--kind partner needs a known --partner, not {partner_slug!r}"
             )
+        if kind == "partner" and partner["removed_at"]:
+            raise click.ClickException(
+                f"partner {partner_slug!r} was removed: its signers are no longer handed to it "
+                "(--kind full --partner shows its history)"
+            )
     rows = export_rows(petition, kind, partner)
     if output:
         with open(output, "w", newline="", encoding="utf-8") as out:

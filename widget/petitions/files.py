@@ -9,7 +9,8 @@ from babel import Locale, UnknownLocaleError
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+# \A and \Z (never ^ and $, which match before a final newline), and used with fullmatch.
+SLUG_RE = re.compile(r"\A[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
 FRONT_MATTER_KEYS = {
     "slug": str,
     "lang": str,
@@ -25,7 +26,7 @@ FRONT_MATTER_KEYS = {
 STATUSES = {"open", "closed", "draft"}
 # A translation (name.LANG.md) carries only the text a reader sees; the rest is the main file's.
 TRANSLATION_KEYS = {"slug", "lang", "title", "target", "statement", "optin_text", "thanks_text"}
-LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+LANG_RE = re.compile(r"\A[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 
 _markdown = MarkdownIt("commonmark").use(footnote_plugin)
 _allowed_attributes = {
@@ -69,7 +70,7 @@ def render_markdown(text):
 def valid_language(tag):
     """Tell whether tag is a language tag Babel knows (en, es, pt-BR)."""
     try:
-        return bool(LANG_RE.match(tag)) and bool(Locale.parse(tag, sep="-"))
+        return bool(LANG_RE.fullmatch(tag)) and bool(Locale.parse(tag, sep="-"))
     except (UnknownLocaleError, ValueError):
         return False
 
@@ -100,7 +101,7 @@ def parse_petition(text, name="petition", translation=None):
             raise PetitionFileError(f"{name}: {key} must be a {expected.__name__}")
     if not valid_language(data.setdefault("lang", "en")):
         raise PetitionFileError(f"{name}: lang must be a language tag such as en or es")
-    if not SLUG_RE.match(data.get("slug", "")):
+    if not SLUG_RE.fullmatch(str(data.get("slug", ""))):
         raise PetitionFileError(f"{name}: slug must be lowercase letters, digits and dashes")
     if not data.get("title", "").strip():
         raise PetitionFileError(f"{name}: title is required")

@@ -32,7 +32,7 @@ class SignContext:
             partner=partner,
             partner_key=key if partner else "",
             source=SOURCE_UNSAFE.sub("", args.get("source", ""))[:MAX_SOURCE],
-            origin=origin if ORIGIN_RE.match(origin) else "",
+            origin=origin if ORIGIN_RE.fullmatch(origin) else "",
             lang=lang,
         )
 

@@ -97,7 +97,7 @@ class SignForm(FlaskForm):
             DataRequired(_l("Please enter your ZIP or postal code.")),
             Length(max=12, message=_l("Please enter a valid ZIP or postal code.")),
             Regexp(
-                r"^[A-Za-z0-9][A-Za-z0-9 -]*$",
+                r"\A[A-Za-z0-9][A-Za-z0-9 -]*\Z",  # "$" would pass a final newline
                 message=_l("Please enter a valid ZIP or postal code."),
             ),
         ],

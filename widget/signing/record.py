@@ -7,6 +7,7 @@ import itertools
 from flask import current_app, request
 
 from ..keys import derived_key
+from ..partners.push import signature_created
 from ..partners.records import partner_optin_text
 from ..store.db import get_db, utc_now, write_transaction
 from .tokens import FormTokenError
@@ -73,7 +74,9 @@ def record_signature(petition, form, nonce, context, status="counted", signals=(
             raise FormTokenError("form-replayed")
         # A repeat signer is skipped here and thanked like anyone else: no answer reveals
         # whether an address had signed.
-        db.execute(INSERT_SIGNATURE, row)
+        inserted = db.execute(INSERT_SIGNATURE, row)
+        if inserted.rowcount and status == "counted":
+            signature_created(db, petition, {**row, "id": inserted.lastrowid}, partner)
         if next(_signs) % PRUNE_EVERY == 0:
             forget_expired_nonces(db)
 

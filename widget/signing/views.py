@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
+from ..partners.records import partner_framing, partner_from_key
 from ..petitions.localized import get_shown_petition_or_404
 from ..web.headers import embeddable
 from ..web.page_cache import render_page
@@ -25,21 +26,53 @@ def origin_of(url):
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def origin_allowed():
-    """Accept a POST from our own pages, a sandboxed frame, or a browser that omits Origin."""
+# What a browser sends with a form submitted from one of our own pages or frames (Fetch
+# Metadata); "none" is a navigation the user started (a reload, a bookmark), never another site.
+OWN_SITES = {"same-origin", "none"}
+FORM_MODES = {"navigate"}
+FORM_DESTS = {"document", "iframe", "frame"}
+
+
+def origin_allowed() -> bool:
+    """Accept a POST that our own page or frame sent, or one from a browser that says nothing."""
+    site = request.headers.get("Sec-Fetch-Site")
+    mode = request.headers.get("Sec-Fetch-Mode")
+    dest = request.headers.get("Sec-Fetch-Dest")
     origin = request.headers.get("Origin")
-    if origin in (None, "null"):
-        return True
+    if site is not None:
+        # A cross-site or same-site post is refused whatever its Origin: a hostile page with
+        # Referrer-Policy no-referrer sends "Origin: null", and a sibling subdomain may be
+        # someone else's. Only a navigation (the form, in a page or frame) signs.
+        if site not in OWN_SITES or mode not in (None, *FORM_MODES):
+            return False
+        if dest not in (None, *FORM_DESTS):
+            return False
+        # "null" here is our own page's no-referrer or an https-to-http step: still ours.
+        return origin in (None, "null") or origin in own_origins()
+    # An old browser without Fetch Metadata: its Origin must be ours; "null" proves nothing.
+    return origin is None or origin in own_origins()
+
+
+def own_origins():
+    """Return the origins our pages are served from: this request's host and PUBLIC_URL's."""
     own = f"{request.scheme}://{request.host}"  # request.host_url rebuilds the whole URL
-    return origin in {own, origin_of(current_app.config["PUBLIC_URL"])}
+    return {own, origin_of(current_app.config["PUBLIC_URL"])}
+
+
+@bp.before_request
+def partner_framing_first():
+    """Narrow an embed's framing to its partner's sites before anything answers (a 429 too)."""
+    # The limiter, a 404 or a 413 can answer before the view has read the partner: every
+    # answer of a partner's embed must still carry that partner's frame-ancestors.
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "embeddable", False):
+        partner = partner_from_key(request.args.get("partner", ""))
+        g.frame_ancestors = partner_framing(partner) if partner else None
 
 
 def load_context(petition):
-    """Read the signer's context, narrowing framing to the partner's own sites if it lists any."""
-    context = SignContext.from_request(lang=petition["lang"])
-    if context.partner and context.partner["origins"]:
-        g.frame_ancestors = context.partner["origins"]
-    return context
+    """Read who brought the signer (partner, source, host page) from the query string."""
+    return SignContext.from_request(lang=petition["lang"])
 
 
 def check_post():

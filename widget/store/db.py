@@ -52,10 +52,21 @@ def get_db():
 
 def prepare(db):
     """Apply pending migrations, then the app's after-migrate hooks, in one transaction."""
-    with write_transaction(db):
-        migrations.apply(db)
-        for hook in current_app.extensions[HOOKS]:
-            hook(db)
+    # A migration may rebuild a table (SQLite's 12-step ALTER), which needs foreign keys off;
+    # the pragma is a no-op inside a transaction, so it goes off around it, and every foreign
+    # key is checked before the transaction commits.
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        with write_transaction(db):
+            pending = migrations.pending(db)
+            migrations.apply(db)
+            for hook in current_app.extensions[HOOKS]:
+                hook(db)
+            broken = db.execute("PRAGMA foreign_key_check").fetchall() if pending else []
+            if broken:
+                raise sqlite3.IntegrityError(f"migrations broke foreign keys: {broken[:5]}")
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
 
 
 def after_migrate(app, hook):

@@ -173,6 +173,88 @@ def m004_petition_revision(db):
 
 
 @migrations()
+def m005_outbox(db):
+    """Create outbox: messages and events to send, written in the transaction they concern."""
+    execute_statements(
+        db,
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,
+            lane TEXT NOT NULL,
+            key TEXT NOT NULL UNIQUE,
+            payload TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sent', 'failed', 'cancelled')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            due_at TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            sent_at TEXT,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (status, due_at);
+        """,
+    )
+
+
+@migrations()
+def m006_partner_identity(db):
+    """Rebuild partners with ids never reused, removed_at and links_version (12-step ALTER)."""
+    # SQLite's documented procedure (https://sqlite.org/lang_altertable.html#otheralter), in
+    # the migration's transaction; the store turns foreign keys off around migrations and runs
+    # foreign_key_check before committing. AUTOINCREMENT: a removed (or hand-deleted) partner's
+    # id never goes to the next partner, who would otherwise inherit its signers.
+    view = db.execute("SELECT sql FROM sqlite_master WHERE name = 'partner_totals'").fetchone()
+    execute_statements(
+        db,
+        """
+        DROP VIEW IF EXISTS partner_totals;
+        CREATE TABLE partners_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            optin_text TEXT NOT NULL DEFAULT '',
+            origins TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            removed_at TEXT,
+            links_version INTEGER NOT NULL DEFAULT 1
+        );
+        INSERT INTO partners_new (id, slug, name, optin_text, origins, created_at)
+            SELECT id, slug, name, optin_text, origins, created_at FROM partners;
+        -- Signatures of a partner deleted by hand keep a (removed) partner row: their history
+        -- stays theirs and the foreign key holds.
+        INSERT INTO partners_new (id, slug, name, created_at, removed_at)
+            SELECT DISTINCT s.partner_id, 'removed-' || s.partner_id, '(removed partner)',
+                   strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+            FROM signatures s
+            WHERE s.partner_id IS NOT NULL
+              AND s.partner_id NOT IN (SELECT id FROM partners_new);
+        DROP TABLE partners;
+        ALTER TABLE partners_new RENAME TO partners;
+        """,
+    )
+    if view:
+        db.execute(view[0])
+
+
+@migrations()
+def m008_partner_push(db):
+    """Add partners' webhook endpoint and secret, its off switch, and Action Network key and tag."""
+    execute_statements(
+        db,
+        """
+        ALTER TABLE partners ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
+        ALTER TABLE partners ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
+        ALTER TABLE partners ADD COLUMN webhook_off_at TEXT;
+        ALTER TABLE partners ADD COLUMN webhook_off_reason TEXT NOT NULL DEFAULT '';
+        ALTER TABLE partners ADD COLUMN action_network_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE partners ADD COLUMN action_network_tag TEXT NOT NULL DEFAULT '';
+        """,
+    )
+
+
+@migrations()
 def m010_review_and_retention(db):
     """Add signature_events for review and undo, stored signals, closed_at and anonymized_at."""
     # One event per command that changed statuses, one signature_event_rows row per signature

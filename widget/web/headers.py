@@ -41,7 +41,8 @@ def set_security_headers(response):
     if ancestors == "'none'":
         response.headers["X-Frame-Options"] = "DENY"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
+    # A view may ask for less (a secret link's page: no-referrer); never for more.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     # The widget works without cookies (DESIGN.md); make sure nothing slips one in.
     response.headers.pop("Set-Cookie", None)
     return response
