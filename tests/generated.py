@@ -18,7 +18,7 @@ def generate_signatures(db, petition_id, count, postal_codes, days=30, seed=16, 
     rows, emails = [], []
     for n in range(count):
         email = f"signer{first_id + n}@{rng.choice(DOMAINS)}"
-        signed = START + timedelta(seconds=rng.randrange(days * 86400))
+        signed = START + timedelta(seconds=rng.randrange(int(days * 86400)))
         row = {
             "petition_id": petition_id,
             "first_name": rng.choice(FIRST),
