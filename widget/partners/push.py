@@ -116,6 +116,8 @@ def signature_withdrawn(db, signature_id, reason="withdrawn"):
         partner = next(db.query("SELECT * FROM partners WHERE id = ?", [row["partner_id"]]))
     petition = {"slug": row["petition_slug"], "title": row["petition_title"]}
     data = {**about(row, petition, partner), "reason": reason, "email": row["email"]}
+    if reason == "forgotten":
+        del data["email"]  # the signer asked to be forgotten: the signature id says which
     if org_endpoint():
         key = f"msg_{signature_id}_withdrawn"
         enqueue(db, WEBHOOK, event(WITHDRAWN, data), lane=ORG_LANE, key=key)
