@@ -37,10 +37,23 @@ def test_review_lists_bursts_outsized_domains_signals_and_duplicates(runner, db,
     # Two signers through the real form, flagged: curl names itself, and no Accept-Language.
     sign(headers={"User-Agent": "curl/8.5.0"}, email="tool@example.org")
     sign(headers={"User-Agent": "curl/8.5.0"}, email="tool+again@example.org")
+    for key in (
+        "maria.lopez@gmail.com",
+        "marialopez+x@googlemail.com",
+        "ana+a@example.net",
+        "ana@example.net",
+    ):
+        db.execute(
+            "INSERT INTO signatures (petition_id, first_name, last_name, email, email_key,"
+            " postal_code, created_at) VALUES (?, 'M', 'L', ?, ?, '60601', '2026-10-02T10:00:00Z')",
+            [petition_id(db), key, key],
+        )
     result = runner.invoke(args=["review", SLUG])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "counted 2040, suspect 2" in out
+    assert "one mailbox, several spellings (2 mailboxes, 4 signatures)" in out
+    assert "2  marialopez@gmail.com" in out and "2  ana@example.net" in out
+    assert "counted 2044, suspect 2" in out
     assert "2  tool-user-agent" in out
     assert "40  b07b07  2026-10-01T09:00Z  (40 in all)" in out
     assert "--email-domain bot.example  2026-10-01T09:00Z" in out

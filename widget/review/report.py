@@ -76,12 +76,23 @@ def duplicates(db, petition_id):
         [petition_id],
     ).fetchall()
     # Addresses are unique per petition: two that reach one mailbox are one person twice.
+    # Only +tagged and Gmail addresses can reach another's mailbox: fold those alone, then look
+    # up the plain address each +tag folds to (an index lookup, not a pass over every row).
     boxes = Counter(
         mailbox(key)
         for (key,) in db.execute(
-            "SELECT email_key FROM signatures WHERE petition_id = ? AND status = 'counted'",
+            "SELECT email_key FROM signatures WHERE petition_id = ? AND status = 'counted'"
+            " AND (email_key LIKE '%+%@%' OR email_key LIKE '%@gmail.com'"
+            " OR email_key LIKE '%@googlemail.com')",
             [petition_id],
         )
     )
+    for box in [box for box in boxes if not box.endswith("@gmail.com")]:
+        plain = db.execute(
+            "SELECT 1 FROM signatures WHERE petition_id = ? AND email_key = ?"
+            " AND status = 'counted'",
+            [petition_id, box],
+        ).fetchone()
+        boxes[box] += bool(plain)
     same_box = sorted(((box, n) for box, n in boxes.items() if n > 1), key=lambda x: -x[1])
     return people, same_box
