@@ -35,3 +35,16 @@ def test_quick_benchmark_prints_its_table_and_finds_every_signature():
         assert f"| {row}" in out or f"|   {row}" in out, row
     stored = [line for line in out.splitlines() if "acknowledged signatures stored" in line]
     assert len(stored) == 2 and all("| ok |" in line for line in stored), stored
+
+
+def test_packet_benchmark_runs_and_prints_its_table():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "packet.py"), "--signatures", "1500"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for row in ("| PDF packet |", "peak memory (all processes)", "| review |", "pages, file size"):
+        assert row in result.stdout, row
