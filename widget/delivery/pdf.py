@@ -12,7 +12,7 @@ from . import layout
 from .document import cover_html, pages_html
 from .packet import signers
 
-CHUNK_PAGES = 24  # pages per WeasyPrint document: its layout time grows faster than its length
+CHUNK_PAGES = 24  # pages per WeasyPrint document (see BENCHMARKS.md on its size)
 
 
 class LayoutOverflow(Exception):
