@@ -39,3 +39,16 @@ def test_quick_benchmark_prints_its_table_and_finds_every_signature():
     for line in stored:  # "0 of 0" would be ok too: some signatures must have been made
         found, acknowledged = re.search(r"\| ([\d,]+) of ([\d,]+) ", line).groups()
         assert found == acknowledged and int(acknowledged.replace(",", "")) > 0, line
+
+
+def test_packet_benchmark_runs_and_prints_its_table():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "packet.py"), "--signatures", "1500"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for row in ("| PDF packet |", "peak memory (all processes)", "| review |", "pages, file size"):
+        assert row in result.stdout, row

@@ -42,6 +42,8 @@ def test_schema_doc_names_every_column(db):
         "signatures",
         "outbox",
         "signer_mail_quota",
+        "signature_events",
+        "signature_event_rows",
     ):
         for column in db[table].columns:
             assert f"`{column.name}`" in schema, f"{table}.{column.name}"

@@ -38,7 +38,19 @@ def create_app(test_config=None, instance_path=None):
     else:  # instance/config.py, FLASK_SECRET_KEY or the caller's settings
         checked_secret_key(app.config["SECRET_KEY"], "instance/config.py or FLASK_SECRET_KEY")
 
-    from . import confirm, exports, outbox, partners, petitions, sharing, signing, store, web
+    from . import (
+        confirm,
+        delivery,
+        exports,
+        outbox,
+        partners,
+        petitions,
+        review,
+        sharing,
+        signing,
+        store,
+        web,
+    )
 
     # Order matters: after-request hooks run in reverse, so web's headers come last.
     store.init_app(app)
@@ -50,6 +62,8 @@ def create_app(test_config=None, instance_path=None):
     signing.init_app(app)
     exports.init_app(app)
     confirm.init_app(app)
+    delivery.init_app(app)
+    review.init_app(app)
     return app
 
 

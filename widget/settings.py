@@ -50,6 +50,18 @@ SETTINGS = [
         "service fails.",
     ),
     Setting(
+        "STATS_MIN_GROUP",
+        10,
+        "Smallest area `stats.json` shows on its own: smaller ones are merged into `other` (and "
+        "`other` is never shown smaller than this either), so no small area identifies anyone.",
+    ),
+    Setting(
+        "RETENTION_DAYS",
+        180,
+        "Days after a petition closes before `purge` anonymizes its signatures (names, email, "
+        "IP hash, consent text); counts and statistics stay.",
+    ),
+    Setting(
         "STATIC_CACHE_SECONDS",
         3600,
         "`max-age` of `/static/` files such as `embed.js`; an update reaches returning visitors "

@@ -132,6 +132,8 @@ def signature_withdrawn(db, signature_id, reason="withdrawn"):
     if row is None or row["status"] != "counted":
         return  # only a counted signature was sent to anyone
     data = {**about(row, petition, partner), "reason": reason, "email": row["email"]}
+    if reason == "forgotten":
+        del data["email"]  # the signer asked to be forgotten: the signature id says which
     if org_endpoint() and reason != "optout":
         key = f"msg_{signature_id}_withdrawn"
         enqueue(db, WEBHOOK, event(WITHDRAWN, data), lane=ORG_LANE, key=key)

@@ -329,3 +329,52 @@ def m009_sharing(db):
         GROUP BY p.slug, s.source;
         """,
     )
+
+
+@migrations()
+def m010_review_and_retention(db):
+    """Add signature_events for review and undo, petitions.closed_at, signatures.anonymized_at."""
+    # One event per command that changed statuses, one signature_event_rows row per signature
+    # it changed (with the status it had), so `review undo` can put back exactly that.
+    execute_statements(
+        db,
+        """
+        CREATE TABLE signature_events (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            new_status TEXT NOT NULL DEFAULT '',
+            command TEXT NOT NULL DEFAULT '',
+            changed INTEGER NOT NULL DEFAULT 0,
+            undoes INTEGER REFERENCES signature_events(id),
+            undone_by INTEGER REFERENCES signature_events(id)
+        );
+        CREATE TABLE signature_event_rows (
+            event_id INTEGER NOT NULL REFERENCES signature_events(id),
+            signature_id INTEGER NOT NULL,
+            old_status TEXT NOT NULL,
+            new_status TEXT NOT NULL,
+            PRIMARY KEY (event_id, signature_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX signature_event_rows_signature ON signature_event_rows (signature_id);
+        -- signatures.signals came with m007.
+        ALTER TABLE signatures ADD COLUMN anonymized_at TEXT;
+        ALTER TABLE petitions ADD COLUMN closed_at TEXT;
+        UPDATE petitions SET closed_at = updated_at WHERE status = 'closed';
+        -- Retention counts from the close, whoever closed it (a file, the CLI, sqlite3 by hand).
+        CREATE TRIGGER petition_closed AFTER UPDATE OF status ON petitions
+        WHEN NEW.status = 'closed' AND OLD.status != 'closed' BEGIN
+            UPDATE petitions SET closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+            WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER petition_reopened AFTER UPDATE OF status ON petitions
+        WHEN NEW.status != 'closed' AND OLD.status = 'closed' BEGIN
+            UPDATE petitions SET closed_at = NULL WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER petition_created_closed AFTER INSERT ON petitions
+        WHEN NEW.status = 'closed' BEGIN
+            UPDATE petitions SET closed_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+            WHERE id = NEW.id;
+        END;
+        """,
+    )

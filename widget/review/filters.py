@@ -1,0 +1,62 @@
+"""Turn review set's filters into one SQL condition (all combined with AND)."""
+
+from datetime import timedelta
+
+from .events import ReviewError
+
+
+def filter_sql(
+    db,
+    petition=None,
+    ids=(),
+    ip_hash=None,
+    email_domain=None,
+    postal_code=None,
+    partner=None,
+    source=None,
+    since=None,
+    until=None,
+    current=None,
+):
+    """Return (where, params) for signatures matching every filter given."""
+    clauses, params = [], {}
+    if petition:
+        row = db.execute("SELECT id FROM petitions WHERE slug = ?", [petition]).fetchone()
+        if row is None:
+            raise ReviewError(f"no petition {petition!r}")
+        clauses.append("s.petition_id = :petition")
+        params["petition"] = row[0]
+    if ids:
+        clauses.append(f"s.id IN ({', '.join(f':id{n}' for n in range(len(ids)))})")
+        params.update({f"id{n}": value for n, value in enumerate(ids)})
+    if ip_hash:
+        clauses.append("s.ip_hash = :ip_hash")
+        params["ip_hash"] = ip_hash.strip().lower()
+    if email_domain:
+        # email_key is the casefolded address: compare its domain, casefolded too.
+        clauses.append("substr(s.email_key, instr(s.email_key, '@') + 1) = :domain")
+        params["domain"] = email_domain.strip().lstrip("@").casefold()
+    if postal_code:
+        clauses.append("s.postal_code = :postal_code")
+        params["postal_code"] = postal_code.strip().upper()
+    if partner:
+        row = db.execute("SELECT id FROM partners WHERE slug = ?", [partner]).fetchone()
+        if row is None:
+            raise ReviewError(f"no partner {partner!r}")
+        clauses.append("s.partner_id = :partner")
+        params["partner"] = row[0]
+    if source is not None:
+        clauses.append("s.source = :source")
+        params["source"] = source
+    if since:
+        clauses.append("s.created_at >= :since")
+        params["since"] = since.date().isoformat()
+    if until:
+        clauses.append("s.created_at < :before")  # --until is a whole day, included
+        params["before"] = (until.date() + timedelta(days=1)).isoformat()
+    if current:
+        clauses.append("s.status = :current")
+        params["current"] = current
+    if not clauses:
+        raise ReviewError("give at least one filter (--id, --ip-hash, --email-domain, ...)")
+    return " AND ".join(clauses), params

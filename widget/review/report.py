@@ -1,0 +1,98 @@
+"""Find what deserves a look in a petition's signatures: bursts, outsized shares, duplicates."""
+
+from collections import Counter
+
+SHOWN = 10  # lines per finding
+
+
+def statuses(db, petition_id):
+    """Return [(status, signatures)] of the petition."""
+    return db.execute(
+        "SELECT status, count(*) FROM signatures WHERE petition_id = ? GROUP BY 1 ORDER BY 2 DESC",
+        [petition_id],
+    ).fetchall()
+
+
+def suspect_signals(db, petition_id):
+    """Return [(signals, signatures)] of the petition's suspect rows."""
+    return db.execute(
+        "SELECT CASE signals WHEN '' THEN '(not recorded)' ELSE signals END, count(*)"
+        " FROM signatures WHERE petition_id = ? AND status = 'suspect' GROUP BY 1 ORDER BY 2 DESC",
+        [petition_id],
+    ).fetchall()
+
+
+def bursts(db, petition_id, minimum):
+    """Return [(ip_hash, hour, in that hour, in all)]: one address signing many in an hour."""
+    return db.execute(
+        "WITH hourly AS (SELECT ip_hash, substr(created_at, 1, 13) AS hour, count(*) AS n"
+        " FROM signatures WHERE petition_id = ? AND ip_hash != '' GROUP BY 1, 2)"
+        " SELECT * FROM (SELECT ip_hash, hour, n, sum(n) OVER (PARTITION BY ip_hash) AS total"
+        " FROM hourly) WHERE n >= ? ORDER BY n DESC, ip_hash LIMIT ?",
+        [petition_id, minimum, SHOWN],
+    ).fetchall()
+
+
+def outsized(db, petition_id, expression, minimum, ratio):
+    """Return [(value, hour, in that hour, expected, in all)] for values far above their share.
+
+    A value's share of the whole petition predicts its share of any hour; an hour where it has
+    at least `ratio` times that (and at least `minimum` signatures) is a burst of it.
+    """
+    rows = db.execute(
+        f"SELECT {expression} AS value, substr(created_at, 1, 13) AS hour, count(*)"  # noqa: S608
+        " FROM signatures WHERE petition_id = ? GROUP BY 1, 2",
+        [petition_id],
+    ).fetchall()
+    per_value, per_hour = Counter(), Counter()
+    for value, hour, n in rows:
+        per_value[value] += n
+        per_hour[hour] += n
+    total = sum(per_value.values()) or 1
+    found = []
+    for value, hour, n in rows:
+        expected = per_hour[hour] * per_value[value] / total
+        if n >= minimum and n >= ratio * expected:
+            found.append((value, hour, n, round(expected, 1), per_value[value]))
+    found.sort(key=lambda row: row[2] - row[3], reverse=True)
+    return found[:SHOWN], per_value.most_common(5), total
+
+
+def mailbox(email_key):
+    """Return the mailbox an address delivers to: no +tag, and no dots at Gmail."""
+    local, _, domain = email_key.rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in ("gmail.com", "googlemail.com"):
+        local, domain = local.replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+def duplicates(db, petition_id):
+    """Return (same person under other addresses, same mailbox under other spellings)."""
+    people = db.execute(
+        "SELECT lower(first_name) || ' ' || lower(last_name) || ' ' || postal_code, count(*)"
+        " FROM signatures WHERE petition_id = ? AND status = 'counted' AND first_name != ''"
+        " GROUP BY 1 HAVING count(*) > 1 ORDER BY 2 DESC",
+        [petition_id],
+    ).fetchall()
+    # Addresses are unique per petition: two that reach one mailbox are one person twice.
+    # Only +tagged and Gmail addresses can reach another's mailbox: fold those alone, then look
+    # up the plain address each +tag folds to (an index lookup, not a pass over every row).
+    boxes = Counter(
+        mailbox(key)
+        for (key,) in db.execute(
+            "SELECT email_key FROM signatures WHERE petition_id = ? AND status = 'counted'"
+            " AND (email_key LIKE '%+%@%' OR email_key LIKE '%@gmail.com'"
+            " OR email_key LIKE '%@googlemail.com')",
+            [petition_id],
+        )
+    )
+    for box in [box for box in boxes if not box.endswith("@gmail.com")]:
+        plain = db.execute(
+            "SELECT 1 FROM signatures WHERE petition_id = ? AND email_key = ?"
+            " AND status = 'counted'",
+            [petition_id, box],
+        ).fetchone()
+        boxes[box] += bool(plain)
+    same_box = sorted(((box, n) for box, n in boxes.items() if n > 1), key=lambda x: -x[1])
+    return people, same_box
