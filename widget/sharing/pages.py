@@ -8,7 +8,8 @@ import re
 NOT_ON_THANKS = re.compile(
     r"^(?:@media [^{]*\{)?(?:\.field|\.row|\.check|\.error|\.notice|\.hp|\.background|\.footnote"
     r"|\.closed|\.petitions|\.links|footer|pre,textarea|\.layout|\.sign\{|\.org|\.target"
-    r"|\.statement|\.languages|button\.copy|button\[disabled\]|body\.embed \.statement)"
+    r"|\.statement|\.languages|button\.copy|button\[disabled\]|body\.embed \.statement"
+    r"|\.stored|\.signer)"
 )
 
 
