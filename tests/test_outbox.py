@@ -215,3 +215,26 @@ def test_cli_once_status_list_and_retry(outbox_app, outbox_db):
     assert runner.invoke(args=["outbox", "retry", str(sent)]).exit_code != 0
     assert "1 message(s) due again" in runner.invoke(args=["outbox", "retry", "--all"]).output
     assert status_of(outbox_db, failed) == "pending"
+
+
+def test_once_returns_only_when_nothing_is_due(make_app):
+    # Batches ending between the sender's query and its idle check used to let --once return
+    # with messages still due (seen: 400 of 2,000 sent). Small batches over several lanes make
+    # that moment come often.
+    app = make_app(OUTBOX_POLL_SECONDS=0.001, OUTBOX_BATCH=2)
+
+    def deliver(item):
+        time.sleep(0.001)  # a batch ends while the sender looks for due messages, often
+        return Delivered()
+
+    register_kind(app, "test", deliver)
+    from widget.store.db import get_db
+
+    with app.app_context():
+        db = get_db()
+        with write_transaction(db):
+            for n in range(400):
+                enqueue(db, "test", {}, lane=f"lane-{n % 2}")
+        Sender(app).run(once=True)
+        pending = db.execute("SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()
+    assert pending[0] == 0

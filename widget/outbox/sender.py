@@ -106,7 +106,11 @@ class Sender:
                     with self.busy_lock:
                         idle = not self.busy
                     if once and not started and idle:
-                        return
+                        # A lane skipped as busy may have ended after the query: only a look
+                        # with no batch in flight tells that nothing is due.
+                        if not self.dispatch(db, pool):
+                            return
+                        continue
                     self.wake.wait(self.pause(db, once))
             finally:
                 self.stopping.set()  # batches stop between messages
