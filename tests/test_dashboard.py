@@ -98,3 +98,16 @@ def test_revoked_links_and_removed_partners_lose_their_dashboard(app, client, si
     assert client.get(new).status_code == 200
     assert runner.invoke(args=["partner", "remove", "alpha"]).exit_code == 0
     assert client.get(new).status_code == 404
+
+
+def test_a_partner_sees_what_its_signers_shares_brought(app, client, signed, sign):
+    a_key, _ = signed
+    response = sign(
+        url=f"/p/{SLUG}/embed",
+        query=f"?partner={a_key}&source=share-whatsapp",
+        email="eva@example.org",
+    )
+    assert response.status_code == 303
+    text = cells(client.get(link_path(app, "partner", "dashboard-link", "alpha")).get_data(True))
+    # One of Alpha's three counted signatures came through a shared link.
+    assert "Through shared links 1 (33%)" in text and " share-whatsapp 1 " in text

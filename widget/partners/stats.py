@@ -22,12 +22,13 @@ def petitions_of(partner_id):
 
 
 def summary(petition_id, partner_id=None):
-    """Return counted, unconfirmed, opt-ins (the partner's, or the organization's) and rate."""
+    """Return counted, unconfirmed, opt-ins (the partner's, or the organization's), shares."""
     row = (
         get_db()
         .execute(
             "SELECT sum(s.status = 'counted'), sum(s.status = 'unconfirmed'),"
-            " sum(IIF(:partner IS NULL, s.optin_org, s.optin_partner)), count(*)"
+            " sum(IIF(:partner IS NULL, s.optin_org, s.optin_partner)), count(*),"
+            " sum(s.status = 'counted' AND s.source LIKE 'share-%')"
             " FROM signatures s WHERE"
             " s.status IN ('counted', 'unconfirmed') AND s.petition_id = :petition"
             " AND (:partner IS NULL OR s.partner_id = :partner)",
@@ -35,12 +36,16 @@ def summary(petition_id, partner_id=None):
         )
         .fetchone()
     )
-    counted, unconfirmed, optins, total = (value or 0 for value in row)
+    counted, unconfirmed, optins, total, shared = (value or 0 for value in row)
     return {
         "counted": counted,
         "unconfirmed": unconfirmed,
         "optins": optins,
         "optin_rate": round(100 * optins / total) if total else 0,
+        # The share ratio, as `petition list` gives it: counted signatures that came through a
+        # shared link (source share-<channel>, listed per channel under "By source").
+        "shared": shared,
+        "share_rate": round(100 * shared / counted) if counted else 0,
     }
 
 
