@@ -21,6 +21,9 @@ $(VENV)/.test-installed: $(VENV)/.installed
 	touch $@
 
 ## Install and run the development server and the outbox sender (Ctrl-C stops both).
+# The demo shows the whole flow: signing asks for confirmation by email (written to
+# instance/mail/ as .eml, its link printed). FLASK_SIGNER_EMAIL=none make run: no mail.
+run: export FLASK_SIGNER_EMAIL ?= confirm
 run: $(VENV)/.installed
 	$(VENV)/bin/flask --app widget outbox run & sender=$$!; \
 	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT INT TERM; \
