@@ -24,12 +24,16 @@ def suspect_signals(db, petition_id):
 
 def bursts(db, petition_id, minimum):
     """Return [(ip_hash, hour, in that hour, in all)]: one address signing many in an hour."""
+    # Only an address with at least `minimum` signatures in all can have that many in an hour:
+    # grouping by hour just those is a third of the time on 100,000 signatures (bench/packet.py).
     return db.execute(
-        "WITH hourly AS (SELECT ip_hash, substr(created_at, 1, 13) AS hour, count(*) AS n"
-        " FROM signatures WHERE petition_id = ? AND ip_hash != '' GROUP BY 1, 2)"
+        "WITH many AS (SELECT ip_hash FROM signatures WHERE petition_id = :petition"
+        " AND ip_hash != '' GROUP BY 1 HAVING count(*) >= :minimum),"
+        " hourly AS (SELECT ip_hash, substr(created_at, 1, 13) AS hour, count(*) AS n"
+        " FROM signatures WHERE petition_id = :petition AND ip_hash IN many GROUP BY 1, 2)"
         " SELECT * FROM (SELECT ip_hash, hour, n, sum(n) OVER (PARTITION BY ip_hash) AS total"
-        " FROM hourly) WHERE n >= ? ORDER BY n DESC, ip_hash LIMIT ?",
-        [petition_id, minimum, SHOWN],
+        " FROM hourly) WHERE n >= :minimum ORDER BY n DESC, ip_hash LIMIT :shown",
+        {"petition": petition_id, "minimum": minimum, "shown": SHOWN},
     ).fetchall()
 
 
