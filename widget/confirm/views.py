@@ -18,14 +18,6 @@ ACTIONS = {"optout": clear_optins, "withdraw": withdraw_signature}
 DONE = {"optout": "optout", "withdraw": "withdrawn"}  # what the page says afterwards
 
 
-def private(response):
-    """Keep the page out of caches, referrers and search engines (frames are denied anyway)."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def action_token(signature_id):
     """Return the token of the page's forms: this signature, signed at this time."""
     return timestamp_signer(ACTION_SALT).sign(str(signature_id)).decode("ascii")
@@ -45,7 +37,7 @@ def gone(reason):
     done = request.args.get("done") == "withdrawn"
     code = 200 if done else (410 if reason == "expired" else 404)
     html = render_template("signer_gone.html", reason="withdrawn" if done else reason)
-    return private(make_response(html, code))
+    return make_response(html, code)  # @secret_url keeps it private
 
 
 @bp.get("/s/<token>")
@@ -67,7 +59,7 @@ def show(token):
         action_token=action_token(signature["id"]),
         done=request.args.get("done"),
     )
-    return private(make_response(html))
+    return make_response(html)
 
 
 @bp.post("/s/<token>")

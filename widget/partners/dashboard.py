@@ -109,13 +109,3 @@ def dashboard(token):
         health=push_health(partner),
     )
     return page
-
-
-@bp.after_request
-def keep_private(response):
-    """Keep a dashboard (and its error pages) out of caches, referrers and search engines."""
-    # The token in the URL is the key to the page: no Referer may carry it off.
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response

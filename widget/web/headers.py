@@ -52,6 +52,7 @@ def set_security_headers(response):
         # Its error pages too: a link followed from one would carry the secret in Referer.
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"  # nor found through a search
     else:
         # A view's own policy stands (only ever stricter): ours where it set none.
         response.headers.setdefault("Referrer-Policy", "same-origin")
