@@ -3,8 +3,10 @@
 import json
 
 import pytest
-from conftest import SLUG, add_partner
+from conftest import SLUG, add_partner, browser_client, sign_through
 from generated import generate_signatures
+
+from widget.store.db import get_db
 
 KEPT = "id, petition_id, postal_code, created_at, partner_id, source, lang, status, optin_org"
 PERSONAL = ("first_name", "last_name", "email", "ip_hash", "consent_text")
@@ -182,3 +184,30 @@ def test_signer_forget_leaves_nothing_findable_and_partners_hear_of_it(app, runn
         ("signature.withdrawn", "forgotten")
     }
     assert json.loads(runner.invoke(args=["signer", "export", ana]).output)["signatures"] == []
+
+
+def test_signer_requests_find_what_signing_stored_under_its_own_keys(make_app):
+    """Gmail's dots and +tags, an unconfirmed row's key suffix: export and forget see them all."""
+    app = make_app(SIGNER_EMAIL="confirm")
+    signer = browser_client(app)
+    # Signed as typed: signing folds the address to its mailbox's key, and an unconfirmed
+    # submission keeps that key with a suffix of its own.
+    response = sign_through(signer, f"/p/{SLUG}", email="Ana.Garcia+petitions@GMail.com")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():
+        (stored,) = get_db().execute("SELECT email_key FROM signatures").fetchall()
+    assert stored[0].startswith("anagarcia@gmail.com#")
+    runner = app.test_cli_runner()
+    exported = runner.invoke(args=["signer", "export", "ana.garcia@gmail.com"])
+    assert exported.exit_code == 0, exported.output
+    data = json.loads(exported.output)
+    assert [s["email"] for s in data["signatures"]] == ["Ana.Garcia+petitions@gmail.com"]
+    assert data["outbox"], "the confirmation mail to her is part of what is stored"
+    forgot = runner.invoke(args=["signer", "forget", "AnaGarcia@googlemail.com"])
+    assert forgot.exit_code == 0, forgot.output
+    assert "Forgot 1 signatures" in forgot.output
+    with app.app_context():
+        db = get_db()
+        assert db.execute("SELECT count(*) FROM signatures").fetchone()[0] == 0
+        payloads = " ".join(p for (p,) in db.execute("SELECT payload FROM outbox"))
+    assert "ana" not in payloads.casefold()

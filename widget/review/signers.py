@@ -4,9 +4,9 @@ import contextlib
 import json
 
 import click
-from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
+from ..signing.emails import email_key as signing_email_key
 from ..store.db import get_db, write_transaction
 from .events import signatures_withdrawn
 
@@ -14,12 +14,14 @@ signer_cli = AppGroup("signer", help="Answer a signer's data requests: export, f
 
 
 def email_key(address):
-    """Fold an address the way signing does for email_key (normalized, then casefolded)."""
+    """Fold an address the way signing does: normalized as the form does, then to its key."""
+    from email_validator import EmailNotValidError, validate_email  # only signer commands need it
+
     address = address.strip()
     # An address that does not validate is looked up as typed (stored before validation).
     with contextlib.suppress(EmailNotValidError):
         address = validate_email(address, check_deliverability=False).normalized
-    return address.casefold()
+    return signing_email_key(address)
 
 
 def outbox_about(db, key, email_addresses):
@@ -40,8 +42,10 @@ def stored_about(db, address):
             " pa.slug AS partner_slug, pa.name AS partner_name FROM signatures s"
             " JOIN petitions p ON p.id = s.petition_id"
             " LEFT JOIN partners pa ON pa.id = s.partner_id"
-            " WHERE s.email_key = ? ORDER BY s.id",
-            [key],
+            # The key itself, or the key with a row's own suffix (an unconfirmed submission).
+            " WHERE s.email_key = :key OR substr(s.email_key, 1, length(:key) + 1) = :key || '#'"
+            " ORDER BY s.id",
+            {"key": key},
         )
     )
     ids = [row["id"] for row in signatures]
