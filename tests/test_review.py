@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from conftest import SLUG, add_partner
+from conftest import SLUG, add_partner, browser_client, sign_through
 from generated import generate_signatures
 
 
@@ -174,3 +174,18 @@ def test_partner_hears_signature_withdrawn_for_a_signature_set_invalid(app, runn
     assert len(events) == 40 and {lane for lane, _ in rows} == {f"webhook:partner:{partner_id}"}
     assert {e["type"] for e in events} == {"signature.withdrawn"}
     assert {e["data"]["reason"] for e in events} == {"invalid"}
+
+
+def test_unconfirmed_rows_are_found_and_shown_by_their_real_domain(make_app):
+    """An unconfirmed row's key ends with its own "#..." suffix; its domain does not."""
+    app = make_app(SIGNER_EMAIL="confirm")
+    for n in range(12):
+        response = sign_through(browser_client(app), f"/p/{SLUG}", email=f"s{n}@Bot.Example")
+        assert response.status_code == 303
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["review", SLUG]).output
+    assert "Largest: bot.example 12 (100%)" in out and "#unconfirmed" not in out
+    shown = runner.invoke(
+        args=["review", "set", "--status", "invalid", "--email-domain", "bot.example"]
+    )
+    assert "12 signatures would change to invalid" in shown.output, shown.output

@@ -10,11 +10,11 @@ from ..petitions.records import get_petition
 from ..store.db import get_db, write_transaction
 from . import report
 from .events import STATUSES, ReviewError, record_change, undo_event
-from .filters import filter_sql
+from .filters import filter_sql, key_domain
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 SAMPLE = 10
-DOMAIN = "substr(email_key, instr(email_key, '@') + 1)"
+DOMAIN = key_domain("email_key")
 
 
 @click.group("review", cls=DefaultGroup, default="show", default_if_no_args=False)

@@ -5,6 +5,17 @@ from datetime import timedelta
 from .events import ReviewError
 
 
+def key_domain(column):
+    """Return SQL for the domain of an email_key column, without a row's own "#" suffix."""
+    # An unconfirmed row keeps its key as "key#unconfirmed-..." (signing/emails.py); no domain
+    # holds a "#", so the domain ends there.
+    domain = f"substr({column}, instr({column}, '@') + 1)"
+    return (
+        f"CASE WHEN instr({domain}, '#') THEN substr({domain}, 1, instr({domain}, '#') - 1)"
+        f" ELSE {domain} END"
+    )
+
+
 def filter_sql(
     db,
     petition=None,
@@ -34,7 +45,7 @@ def filter_sql(
         params["ip_hash"] = ip_hash.strip().lower()
     if email_domain:
         # email_key is the casefolded address: compare its domain, casefolded too.
-        clauses.append("substr(s.email_key, instr(s.email_key, '@') + 1) = :domain")
+        clauses.append(f"{key_domain('s.email_key')} = :domain")
         params["domain"] = email_domain.strip().lstrip("@").casefold()
     if postal_code:
         clauses.append("s.postal_code = :postal_code")
