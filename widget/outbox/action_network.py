@@ -2,8 +2,6 @@
 
 from typing import NamedTuple
 
-import httpx
-
 from .registry import Cancelled, Delivered, Failed, Retry
 from .webhooks import client, retry_after
 
@@ -47,6 +45,8 @@ class ActionNetworkSender:
 
     def deliver(self, item):
         """Send the signup; 2xx delivered, a refused key fails, other answers retry."""
+        import httpx  # here: only the sender needs it; every CLI start paid ~60 ms
+
         account = self.resolve(item.lane)
         if account is None:
             return Cancelled("no Action Network key for this partner any more")

@@ -7,7 +7,6 @@ import threading
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-import httpx
 from standardwebhooks import Webhook
 
 from .registry import Cancelled, Delivered, Failed, Retry
@@ -51,6 +50,8 @@ class _ThreadClient:
     """Hold a worker thread's HTTP client, and close it when the thread ends."""
 
     def __init__(self, timeout):
+        import httpx  # here: only the sender needs it; every CLI start paid ~60 ms
+
         self.client = httpx.Client(timeout=timeout, follow_redirects=False)
 
     def __del__(self):
@@ -84,6 +85,8 @@ class WebhookSender:
 
     def deliver(self, item):
         """POST the signed event; 2xx delivered, 410 turns the endpoint off, others retry."""
+        import httpx  # here: only the sender needs it; every CLI start paid ~60 ms
+
         endpoint = self.resolve(item.lane)
         if endpoint is None:
             return Cancelled("no webhook endpoint for this lane any more")

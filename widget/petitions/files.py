@@ -1,13 +1,12 @@
 """Read petition files (TOML front matter + Markdown) and render their text safely."""
 
+import functools
 import re
 import tomllib
 from pathlib import Path
 
 import nh3
 from babel import Locale, UnknownLocaleError
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
 
 # \A and \Z (never ^ and $, which match before a final newline), and used with fullmatch.
 SLUG_RE = re.compile(r"\A[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
@@ -39,7 +38,6 @@ IMAGE_RE = re.compile(r"\A(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_./-]*\.(?:png|jpe?g|w
 URL_RE = re.compile(r"\Ahttps?://[^\s<>\"']+\Z")
 LANG_RE = re.compile(r"\A[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 
-_markdown = MarkdownIt("commonmark").use(footnote_plugin)
 _allowed_attributes = {
     "a": {"href", "id", "class"},
     "sup": {"class"},
@@ -72,9 +70,20 @@ class PetitionFileError(ValueError):
     """A petition file that cannot be loaded, with a message for the maintainer."""
 
 
+@functools.cache
+def markdown_renderer():
+    """Return the CommonMark renderer with footnotes, built on first use."""
+    # Imported here: only loading a petition file renders Markdown, and every CLI start paid
+    # ~65 ms for markdown-it.
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    return MarkdownIt("commonmark").use(footnote_plugin)
+
+
 def render_markdown(text):
     """Render Markdown with footnotes to sanitized HTML."""
-    html = _markdown.render(text)
+    html = markdown_renderer().render(text)
     return nh3.clean(html, tags=_allowed_tags, attributes=_allowed_attributes)
 
 

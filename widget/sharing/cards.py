@@ -5,8 +5,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
-
 CARD_SIZE = (1200, 630)  # what Facebook, X and messengers show best
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")  # Debian's fonts-dejavu-core
 BLUE, INK, GREY, WHITE = "#0b57a4", "#1c1f24", "#4a5260", "#ffffff"
@@ -15,6 +13,8 @@ MARGIN = 80
 
 def font(size, bold=False):
     """Return DejaVu Sans at size; Pillow's own font where DejaVu is not installed."""
+    from PIL import ImageFont  # Pillow is imported when a card is drawn, not at every CLI start
+
     path = FONT_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
     try:
         return ImageFont.truetype(str(path), size)
@@ -53,6 +53,8 @@ def line_height(face):
 
 def draw_card(title, organization, call, host):
     """Return PNG bytes of a card: organization, title, a call to sign and our host."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", CARD_SIZE, WHITE)
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, 0, 24, CARD_SIZE[1]], fill=BLUE)
@@ -102,6 +104,8 @@ def cached_card(folder, name, make, replaces=""):
 
 def draw_favicon():
     """Return a 32 px ICO of our mark: a white tick on the widget's blue."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle([0, 0, 63, 63], radius=12, fill=BLUE)
