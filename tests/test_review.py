@@ -189,3 +189,9 @@ def test_unconfirmed_rows_are_found_and_shown_by_their_real_domain(make_app):
         args=["review", "set", "--status", "invalid", "--email-domain", "bot.example"]
     )
     assert "12 signatures would change to invalid" in shown.output, shown.output
+
+
+def test_review_of_a_petition_without_signatures_says_so(runner, db):
+    out = runner.invoke(args=["review", SLUG]).output
+    assert out.startswith(f"{SLUG}: none yet\n"), out
+    assert "Bursts: 10 or more signatures in one hour from one IP hash: none" in out

@@ -4,17 +4,17 @@ import shlex
 
 import click
 from click_default_group import DefaultGroup
+from flask import current_app
 from flask.cli import with_appcontext
 
 from ..petitions.records import get_petition
 from ..store.db import get_db, write_transaction
 from . import report
 from .events import STATUSES, ReviewError, record_change, undo_event
-from .filters import filter_sql, key_domain
+from .filters import filter_sql
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 SAMPLE = 10
-DOMAIN = key_domain("email_key")
 
 
 @click.group("review", cls=DefaultGroup, default="show", default_if_no_args=False)
@@ -40,29 +40,27 @@ def show_command(petition_slug, burst, ratio):
     petition = get_petition(petition_slug)
     if petition is None:
         raise click.ClickException(f"no petition {petition_slug!r}")
-    db, pid = get_db(), petition["id"]
-    rows = report.statuses(db, pid)
-    click.echo(f"{petition['slug']}: " + ", ".join(f"{s} {n}" for s, n in rows) or "no signatures")
-    signals = report.suspect_signals(db, pid)
-    heading("Suspect, by signal", signals)
-    for value, n in signals:
+    found = report.findings(current_app.config["DATABASE"], petition["id"], burst, ratio)
+    rows = found["statuses"]
+    click.echo(f"{petition['slug']}: " + (", ".join(f"{s} {n}" for s, n in rows) or "none yet"))
+    heading("Suspect, by signal", found["signals"])
+    for value, n in found["signals"]:
         click.echo(f"  {n:>7}  {value}")
-    found = report.bursts(db, pid, burst)
-    heading(f"Bursts: {burst} or more signatures in one hour from one IP hash", found)
-    for ip_hash, hour, n, total in found:
+    heading(f"Bursts: {burst} or more signatures in one hour from one IP hash", found["bursts"])
+    for ip_hash, hour, n, total in found["bursts"]:
         click.echo(f"  {n:>7}  {ip_hash}  {hour}:00Z  ({total} in all)")
-    for label, expression, option in (
-        ("Email domains", DOMAIN, "--email-domain"),
-        ("Postal codes", "postal_code", "--postal-code"),
+    for label, name, option in (
+        ("Email domains", "email_domains", "--email-domain"),
+        ("Postal codes", "postal_codes", "--postal-code"),
     ):
-        found, top, total = report.outsized(db, pid, expression, burst, ratio)
-        heading(f"{label} far above their share in an hour ({ratio:g}x or more)", found)
-        for value, hour, n, expected, in_all in found:
+        outsized, top, total = found[name]
+        heading(f"{label} far above their share in an hour ({ratio:g}x or more)", outsized)
+        for value, hour, n, expected, in_all in outsized:
             click.echo(
                 f"  {n:>7}  {option} {value}  {hour}:00Z  (expected {expected}, {in_all} in all)"
             )
         click.echo("  Largest: " + ", ".join(f"{v} {n} ({100 * n / total:.0f}%)" for v, n in top))
-    people, boxes = report.duplicates(db, pid)
+    people, boxes = found["duplicates"]
     heading(
         f"Duplicates: one name and postal code, several addresses ({len(people)} groups,"
         f" {sum(n for _, n in people)} signatures)",
