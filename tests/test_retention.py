@@ -88,6 +88,44 @@ def test_purge_anonymizes_only_past_retention_and_keeps_counts_and_stats(
     assert "Anonymized 300 signatures" in runner.invoke(args=["purge", "--days", "5"]).output
 
 
+def test_purge_deletes_finished_messages_about_the_people_it_anonymizes(runner, db, petitions):
+    """A failed webhook or mail keeps its payload (names, address): purge takes those too."""
+    old = db.execute("SELECT id, email FROM signatures WHERE petition_id = ? LIMIT 1", [petitions])
+    old_id, old_email = old.fetchone()
+    kept_id = db.execute(
+        "SELECT id FROM signatures WHERE petition_id != ? LIMIT 1", [petitions]
+    ).fetchone()[0]
+    person = {"email": old_email, "first_name": "Ana"}
+    messages = [  # (kind, key, payload, status, expected to stay)
+        ("mail", "mail-confirm-x", {"to": old_email, "signature": old_id}, "failed", False),
+        (
+            "webhook",
+            f"msg_{old_id}_created",
+            {"data": {"signature_id": old_id, "signer": person}},
+            "failed",
+            False,
+        ),
+        ("action-network", f"an_{old_id}_p1", {"person": person}, "cancelled", False),
+        # Still to be delivered: it is, then goes with the sent after OUTBOX_KEEP_SENT_DAYS.
+        ("webhook", f"msg_{old_id}_withdrawn", {"data": {"signature_id": old_id}}, "pending", True),
+        ("mail", "mail-receipt-y", {"to": "x@example.org", "signature": kept_id}, "failed", True),
+        ("action-network", f"an_{kept_id}_p1", {"person": {}}, "failed", True),
+    ]
+    for kind, key, payload, status, _ in messages:
+        db.execute(
+            "INSERT INTO outbox (kind, lane, key, payload, status, due_at, created_at, updated_at)"
+            " VALUES (?, 'l', ?, ?, ?, '2026-01-01', '2026-01-01', '2026-01-01')",
+            [kind, key, json.dumps(payload), status],
+        )
+    dry = runner.invoke(args=["purge", "--dry-run"])
+    assert "and 3 finished outbox messages about them" in dry.output, dry.output
+    assert db.execute("SELECT count(*) FROM outbox").fetchone()[0] == len(messages)
+    result = runner.invoke(args=["purge"])
+    assert "Deleted 3 finished outbox messages about them." in result.output, result.output
+    left = {key for (key,) in db.execute("SELECT key FROM outbox")}
+    assert left == {key for _, key, _, _, stays in messages if stays}
+
+
 def test_the_outbox_sender_runs_purge(make_app, tmp_path, make_petition):
     app = make_app(RETENTION_DAYS=0)
     with app.app_context():

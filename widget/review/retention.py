@@ -4,6 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from ..outbox import action_network, mail, webhooks
 from ..store.db import get_db, utc_now, write_transaction
 
 # What identifies a person, and what it becomes. Postal code, date, partner, source, language,
@@ -22,6 +23,28 @@ DUE = (
 )
 
 
+# A finished message (sent, failed, cancelled) keeps its payload, names and address included:
+# those about the signatures due go with them. A pending one is still delivered (nothing
+# written to the outbox is dropped) and leaves with the sent after OUTBOX_KEEP_SENT_DAYS.
+DUE_IDS = f"(SELECT id FROM signatures WHERE {DUE})"  # noqa: S608
+ABOUT_DUE = (
+    "status != 'pending' AND ("
+    f"(kind = '{mail.KIND}' AND json_extract(payload, '$.signature') IN {DUE_IDS})"
+    f" OR (kind = '{webhooks.KIND}' AND json_extract(payload, '$.data.signature_id') IN {DUE_IDS})"
+    # Action Network's payload is the person alone; its key names the signature (an_ID_pN).
+    f" OR (kind = '{action_network.KIND}' AND key GLOB 'an_[0-9]*_p*'"
+    f" AND CAST(substr(key, 4) AS INTEGER) IN {DUE_IDS}))"
+)
+
+
+def due_messages(db, days):
+    """Return how many finished outbox messages are about signatures due."""
+    return db.execute(
+        f"SELECT count(*) FROM outbox WHERE {ABOUT_DUE}",  # noqa: S608
+        {"age": f"-{int(days)} days"},
+    ).fetchone()[0]
+
+
 def due_per_petition(db, days):
     """Return [(slug, closed_at, signatures to anonymize)] for petitions past retention."""
     return db.execute(
@@ -32,20 +55,26 @@ def due_per_petition(db, days):
 
 
 def purge(db, days):
-    """Anonymize every signature due, in one write transaction; return how many."""
+    """Anonymize every signature due and delete its finished messages; return both counts."""
     assignments = ", ".join(f"{column} = {value}" for column, value in PERSONAL.items())
+    params = {"age": f"-{int(days)} days", "now": utc_now()}
     with write_transaction(db):
-        return db.execute(
+        # The messages first: once anonymized, a signature is no longer due.
+        messages = db.execute(f"DELETE FROM outbox WHERE {ABOUT_DUE}", params).rowcount  # noqa: S608
+        signatures = db.execute(
             f"UPDATE signatures SET {assignments}, anonymized_at = :now WHERE {DUE}",  # noqa: S608
-            {"age": f"-{int(days)} days", "now": utc_now()},
+            params,
         ).rowcount
+    return signatures, messages
 
 
 def purge_job(db):
     """Purge with the configured RETENTION_DAYS (the outbox sender runs it daily)."""
-    count = purge(db, current_app.config["RETENTION_DAYS"])
-    if count:
-        current_app.logger.info("purge: anonymized %d signatures", count)
+    count, messages = purge(db, current_app.config["RETENTION_DAYS"])
+    if count or messages:
+        current_app.logger.info(
+            "purge: anonymized %d signatures, deleted %d outbox messages", count, messages
+        )
 
 
 @click.command("purge")
@@ -60,6 +89,12 @@ def purge_command(days, dry_run):
     for slug, closed_at, count in due:
         click.echo(f"{slug}: closed {closed_at}, {count} signatures to anonymize")
     if dry_run:
-        click.echo(f"Dry run: {sum(n for *_, n in due)} signatures would be anonymized.")
+        click.echo(
+            f"Dry run: {sum(n for *_, n in due)} signatures would be anonymized,"
+            f" and {due_messages(db, days)} finished outbox messages about them deleted."
+        )
         return
-    click.echo(f"Anonymized {purge(db, days)} signatures of petitions closed over {days} days ago.")
+    count, messages = purge(db, days)
+    click.echo(f"Anonymized {count} signatures of petitions closed over {days} days ago.")
+    if messages:
+        click.echo(f"Deleted {messages} finished outbox messages about them.")
