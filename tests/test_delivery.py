@@ -159,3 +159,30 @@ def test_unknown_petition_and_bad_districts_file_are_refused(runner, app, tmp_pa
     result = runner.invoke(args=["delivery", SLUG, "-o", str(out), "--districts", str(bad)])
     assert result.exit_code == 1 and "expected postal_code,district" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html", "csv"])
+def test_a_range_nobody_signed_in_gives_a_packet_of_none(runner, db, signed, tmp_path, fmt):
+    """Before anyone signed (or a range with no one), the packet says 0 instead of failing."""
+    out = tmp_path / f"packet.{fmt}"
+    args = ["delivery", SLUG, "-o", str(out), "--format", fmt, "--since", "2030-01-01"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "0 signatures in 0 areas" in result.output
+    text = pdf_text(out) if fmt == "pdf" else out.read_text()
+    if fmt == "csv":
+        assert text.splitlines() == ["postal_code,signatures"]
+    else:
+        assert "0 signatures" in text and "Signatures per postal code" not in text
+
+
+def test_the_chart_labels_each_whole_number_once():
+    """A peak of 1 has no half: the axis reads 0 and 1, not 0, 0 and 1."""
+    from datetime import date
+
+    from widget.delivery.chart import day_chart
+
+    labels = re.findall(r'text-anchor="end">(\d+)</text>', day_chart([(date(2026, 10, 1), 1)], ""))
+    assert labels == ["0", "1"]
+    labels = re.findall(r'text-anchor="end">(\d+)</text>', day_chart([(date(2026, 10, 1), 8)], ""))
+    assert labels == ["0", "4", "8"]

@@ -17,11 +17,12 @@ def day_chart(days, label):
         f'<line x1="{LEFT}" y1="{TOP + plot_height}" x2="{WIDTH - 8}" y2="{TOP + plot_height}"'
         ' stroke="#444" stroke-width="1"/>',
     ]
-    for fraction in (0, 0.5, 1):
-        y = TOP + plot_height * (1 - fraction)
+    # Gridlines at 0, half and the peak, each where its whole number is (a peak of 1 has no
+    # half: two lines, not a second "0").
+    for value in sorted({round(peak * fraction) for fraction in (0, 0.5, 1)}):
+        y = TOP + plot_height * (1 - value / peak)
         parts.append(
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{round(peak * fraction)}</text>"
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>'
             f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - 8}" y2="{y:.1f}" stroke="#ccc"'
             ' stroke-width="0.5"/>'
         )

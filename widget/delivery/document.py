@@ -89,6 +89,8 @@ class Packet:
     @property
     def area_rows(self):
         """Return the areas table's rows: three (area, count) pairs a row, filled down."""
+        if not self.areas:  # nobody signed in the range: the cover says 0, with no table
+            return []
         per_column = -(-len(self.areas) // AREA_COLUMNS)
         columns = [self.areas[i : i + per_column] for i in range(0, len(self.areas), per_column)]
         return [
