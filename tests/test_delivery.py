@@ -186,3 +186,27 @@ def test_the_chart_labels_each_whole_number_once():
     assert labels == ["0", "1"]
     labels = re.findall(r'text-anchor="end">(\d+)</text>', day_chart([(date(2026, 10, 1), 8)], ""))
     assert labels == ["0", "4", "8"]
+
+
+def test_a_zip_plus_4_or_full_postcode_falls_back_to_the_code_before_it(
+    runner, db, signed, districts, tmp_path
+):
+    """60601-1234 and "60603 0001" are in the wards of 60601 and 60603; 60699-1 stays Other."""
+    for code in ("60601-1234", "60603 0001", "60699-0001"):
+        db.execute(
+            "UPDATE signatures SET postal_code = ? WHERE id = (SELECT min(id) FROM signatures"
+            " WHERE postal_code = ?)",
+            [code, code[:5]],
+        )
+    before = {area: n for area, n in expected_areas(db, WARDS).items()}
+    out = tmp_path / "areas.csv"
+    args = ["delivery", SLUG, "-o", str(out), "--format", "csv", "--districts", str(districts)]
+    assert runner.invoke(args=args).exit_code == 0
+    got = {area: int(n) for area, n in list(csv.reader(out.read_text().splitlines()))[1:]}
+    # Counted straight from the table, the first two went to Other; the packet puts them back.
+    assert got == {
+        **before,
+        "Ward 2": before["Ward 2"] + 1,
+        "Ward 10": before["Ward 10"] + 1,
+        "Other": before["Other"] - 2,
+    }

@@ -41,7 +41,10 @@ class Selection:
     def area_of(self, postal_code):
         """Return the group a postal code belongs to."""
         if self.group_by == "district":
-            return self.districts.get(postal_code, OTHER)
+            # A ZIP+4 (60601-1234) or a full UK postcode (SW1A 1AA) falls back to the code
+            # before its hyphen or space, which is what a campaign's file usually maps.
+            head = re.split(r"[- ]", postal_code, maxsplit=1)[0]
+            return self.districts.get(postal_code) or self.districts.get(head, OTHER)
         return postal_code or OTHER
 
 
