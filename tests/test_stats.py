@@ -74,3 +74,51 @@ def test_unknown_and_draft_petitions_are_404(app, client, make_petition, slug):
     make_petition(slug="draft-one", status="draft")
     with client.get(f"/p/{slug}/stats.json") as response:
         assert response.status_code == 404
+
+
+def top_areas_line(html):
+    """Return the text of the page's top-areas line, or None when it shows none."""
+    import re
+
+    match = re.search(r'<p class="top-areas">(.*?)</p>', html, re.S)
+    return (
+        re.sub(r"\s+", " ", re.sub("<[^>]+>", "", match[1])).replace("&nbsp;", " ") if match else None
+    )
+
+
+def test_the_petition_page_lists_its_top_areas_never_a_small_one(make_app, sign):
+    app = make_app(COUNT_CACHE_SECONDS=0, STATS_TOP_AREAS=2)
+    client = app.test_client()
+    page = client.get(f"/p/{SLUG}").get_data(as_text=True)
+    assert top_areas_line(page) is None  # nobody yet: no line at all
+    with app.app_context():
+        from widget.store.db import get_db
+
+        db = get_db()
+        for code, n in {"60601": 1200, "60602": 15, "60603": 12, "60604": 9}.items():
+            generate_signatures(db, petition_id(db), n, {code: 1}, seed=n)
+    page = client.get(f"/p/{SLUG}").get_data(as_text=True)
+    assert top_areas_line(page) == "Most signatures by postal code: 60601 (1,200), 60602 (15)"
+    spanish = client.get(f"/p/{SLUG}?lang=es").get_data(as_text=True)
+    assert top_areas_line(spanish) == "Más firmas por código postal: 60601 (1.200), 60602 (15)"
+    # A new signature shows at once (the page itself is cached; the line is a slot).
+    with app.app_context():
+        generate_signatures(get_db(), petition_id(get_db()), 5, {"60603": 1}, seed=99)
+    page = client.get(f"/p/{SLUG}").get_data(as_text=True)
+    assert top_areas_line(page) == "Most signatures by postal code: 60601 (1,200), 60603 (17)"
+    # Never in the widget a partner frames, and 0 lists none.
+    assert top_areas_line(client.get(f"/p/{SLUG}/embed").get_data(as_text=True)) is None
+    off = make_app(COUNT_CACHE_SECONDS=0, STATS_TOP_AREAS=0).test_client()
+    assert top_areas_line(off.get(f"/p/{SLUG}").get_data(as_text=True)) is None
+
+
+def test_a_petition_page_rendered_outside_the_cache_shows_its_top_areas_too(make_app, db):
+    """A closed petition's page is rendered afresh, not from the page cache: same line."""
+    app = make_app(COUNT_CACHE_SECONDS=0)
+    with app.app_context():
+        from widget.store.db import get_db
+
+        generate_signatures(get_db(), petition_id(get_db()), 30, {"60601": 1})
+        get_db().execute("UPDATE petitions SET status = 'closed' WHERE slug = ?", [SLUG])
+    page = app.test_client().get(f"/p/{SLUG}").get_data(as_text=True)
+    assert top_areas_line(page) == "Most signatures by postal code: 60601 (30)"

@@ -56,6 +56,12 @@ SETTINGS = [
         "`other` is never shown smaller than this either), so no small area identifies anyone.",
     ),
     Setting(
+        "STATS_TOP_AREAS",
+        5,
+        "Postal codes with the most signatures that the petition's page lists, merged as in "
+        "`stats.json` (none under `STATS_MIN_GROUP`); 0 lists none.",
+    ),
+    Setting(
         "RETENTION_DAYS",
         180,
         "Days after a petition closes before `purge` anonymizes its signatures (names, email, "

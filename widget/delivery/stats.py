@@ -52,6 +52,7 @@ def compute(petition_id, minimum):
 
 def current_stats(slug, minimum, max_age):
     """Return (etag, body) for a petition, computed at most once per max_age per process."""
+    # (None, None) for a petition that does not exist or is a draft.
     key = (current_app.config["DATABASE"], slug, minimum)
     cached = _memo.get(key)
     if cached and time.monotonic() - cached[1] < max_age:
@@ -66,7 +67,7 @@ def current_stats(slug, minimum, max_age):
         .fetchone()
     )
     if row is None:
-        abort(404)
+        return None, None
     petition_id, count, last_event = row
     # Counted rows change only with the count or a review event: either changes the ETag.
     etag = f"s{count}-{last_event}"
@@ -83,6 +84,8 @@ def stats(slug):
     minimum = int(current_app.config["STATS_MIN_GROUP"])
     max_age = int(current_app.config["COUNT_CACHE_SECONDS"])
     etag, body = current_stats(slug, minimum, max_age)
+    if etag is None:
+        abort(404)
     if request.if_none_match.contains(etag):
         response = current_app.response_class(status=304)
     else:

@@ -29,7 +29,7 @@ MAX_PROGRESS = 1024
 # stylesheet, while the widget's frames inline it (one request, under 10 KB) without these.
 FULL_PAGES_ONLY = re.compile(
     r"^(?:@media [^{]*\{)?(?:\.stored|\.signer|\.scroll|table\.stats|\.figures|\.chart"
-    r"|\.days|\.key|\.warning|\.petitions)"
+    r"|\.days|\.key|\.warning|\.petitions|\.top-areas)"
 )
 
 
@@ -46,6 +46,20 @@ def url_slot(name):
 def rendering_slots():
     """Tell whether the page being rendered is the cached one, with markers for its slots."""
     return bool(g.get("page_slots"))
+
+
+def register_slot(app, name, render):
+    """Have templates' page_slot(name, petition) show render(petition), made per request."""
+    # What a cached page shows that changes between requests, from a domain above web (the
+    # petition's top areas, from delivery), filled in as the progress bar is.
+    app.extensions["widget.slots"][name] = render
+
+
+def page_slot(name, petition):
+    """Return a registered slot's marker in a page being cached; its content in any other."""
+    if rendering_slots():
+        return Markup(slot(name))  # noqa: S704 - a constant
+    return current_app.extensions["widget.slots"][name](petition)
 
 
 def frozen(value):
@@ -100,7 +114,9 @@ def render_page(template, petition, blank_form=None, fillers=None, **values):
             pages[key] = pieces
     # Called only for the slots a page has: a thank-you page issues no token. The domain
     # rendering the page hands in its own fillers (the sign form's token, for one).
-    make = {"nonce": csp_nonce, "progress": lambda: render_progress(petition), **(fillers or {})}
+    registered = current_app.extensions["widget.slots"]
+    make = {name: functools.partial(render, petition) for name, render in registered.items()}
+    make |= {"nonce": csp_nonce, "progress": lambda: render_progress(petition), **(fillers or {})}
     return fill_slots(pieces, make)
 
 
@@ -167,6 +183,7 @@ def init_app(app):
     css = "\n".join(line for line in css.splitlines() if not FULL_PAGES_ONLY.match(line))
     app.extensions["widget.pages"] = {}  # (template, where, language, ...) -> pieces
     app.extensions["widget.progress"] = {}  # (slug, goal, language) -> pieces, last bar
+    app.extensions["widget.slots"] = {}  # name -> render(petition), see register_slot
     app.jinja_env.globals.update(
-        csp_nonce=csp_nonce, inline_css=css, render_progress=render_progress
+        csp_nonce=csp_nonce, inline_css=css, render_progress=render_progress, page_slot=page_slot
     )
