@@ -188,10 +188,40 @@ def test_unconfirmed_rows_are_found_and_shown_by_their_real_domain(make_app):
     shown = runner.invoke(
         args=["review", "set", "--status", "invalid", "--email-domain", "bot.example"]
     )
-    assert "12 signatures would change to invalid" in shown.output, shown.output
+    # Found by their domain; left to confirmation (see the next test).
+    assert "12 unconfirmed or duplicate signatures match too" in shown.output, shown.output
 
 
 def test_review_of_a_petition_without_signatures_says_so(runner, db):
     out = runner.invoke(args=["review", SLUG]).output
     assert out.startswith(f"{SLUG}: none yet\n"), out
     assert "Bursts: 10 or more signatures in one hour from one IP hash: none" in out
+
+
+def test_review_never_counts_an_unconfirmed_or_duplicate_row(make_app):
+    """Only the address's own link counts those: review set leaves them, whatever the filter."""
+    app = make_app(SIGNER_EMAIL="confirm")
+    # The owner and a stranger who typed her address: two unconfirmed rows of one address.
+    for first in ("Ana", "Mallory"):
+        sign_through(browser_client(app), f"/p/{SLUG}", first_name=first, postal_code="60608")
+    with app.app_context():
+        from widget.store.db import get_db
+
+        db = get_db()
+        generate_signatures(db, petition_id(db), 20, {"60608": 1})
+        before = statuses(db)
+    runner = app.test_cli_runner()
+    args = ["review", "set", "--status", "counted", "--postal-code", "60608", "--yes"]
+    result = runner.invoke(args=args)
+    assert "2 unconfirmed or duplicate signatures match too and are left alone" in result.output
+    assert "No signature matches: nothing to change." in result.output
+    args = ["review", "set", "--status", "invalid", "--postal-code", "60608", "--yes"]
+    assert "Changed 20 signatures to invalid" in runner.invoke(args=args).output
+    with app.app_context():
+        rows, count = statuses(get_db())
+    assert count == 0 and [rows[i] for i in (1, 2)] == ["unconfirmed", "unconfirmed"]
+    assert before[0][1] == "unconfirmed"
+    refused = runner.invoke(
+        args=["review", "set", "--status", "counted", "--from-status", "unconfirmed"]
+    )
+    assert refused.exit_code != 0 and "Invalid value for '--from-status'" in refused.output

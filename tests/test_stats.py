@@ -82,7 +82,9 @@ def top_areas_line(html):
 
     match = re.search(r'<p class="top-areas">(.*?)</p>', html, re.S)
     return (
-        re.sub(r"\s+", " ", re.sub("<[^>]+>", "", match[1])).replace("&nbsp;", " ") if match else None
+        re.sub(r"\s+", " ", re.sub("<[^>]+>", "", match[1])).replace("&nbsp;", " ")
+        if match
+        else None
     )
 
 

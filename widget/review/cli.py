@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from ..petitions.records import get_petition
 from ..store.db import get_db, write_transaction
 from . import report
-from .events import STATUSES, ReviewError, record_change, undo_event
+from .events import REVIEWED, ReviewError, record_change, undo_event
 from .filters import filter_sql
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -95,7 +95,7 @@ FILTERS = [
     click.option(
         "--from-status",
         "current",
-        type=click.Choice(STATUSES),
+        type=click.Choice(REVIEWED),
         help="Only signatures with this status now.",
     ),
 ]
@@ -126,7 +126,7 @@ def with_filters(command):
     "--status",
     "new_status",
     required=True,
-    type=click.Choice(["counted", "suspect", "invalid"]),
+    type=click.Choice(REVIEWED),
     help="The status to give.",
 )
 @with_filters
@@ -140,7 +140,17 @@ def set_command(ctx, new_status, yes, **filters):
         where, params = filter_sql(db, **filters)
     except ReviewError as error:
         raise click.ClickException(str(error)) from None
-    where = f"{where} AND s.status != :new_status"
+    reviewed = ", ".join(f"'{status}'" for status in REVIEWED)
+    left = db.execute(
+        f"SELECT count(*) FROM signatures s WHERE {where} AND s.status NOT IN ({reviewed})",  # noqa: S608
+        params,
+    ).fetchone()[0]
+    if left:
+        click.echo(
+            f"{left} unconfirmed or duplicate signatures match too and are left alone: only their"
+            " address's own confirmation link counts them."
+        )
+    where = f"{where} AND s.status IN ({reviewed}) AND s.status != :new_status"
     params["new_status"] = new_status
     by_status = db.execute(
         f"SELECT s.status, count(*) FROM signatures s WHERE {where} GROUP BY 1 ORDER BY 2 DESC",  # noqa: S608

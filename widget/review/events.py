@@ -3,7 +3,10 @@
 from ..partners.push import signature_created, signature_withdrawn
 from ..store.db import utc_now
 
-STATUSES = ("counted", "suspect", "invalid", "unconfirmed", "duplicate")
+# The statuses review gives and takes. "unconfirmed" and "duplicate" belong to confirmation:
+# only the address owner's link counts such a row (counting it by hand would count a stranger
+# who typed someone's address, or one person twice), so review leaves them alone.
+REVIEWED = ("counted", "suspect", "invalid")
 
 
 class ReviewError(Exception):
