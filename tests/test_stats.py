@@ -124,3 +124,33 @@ def test_a_petition_page_rendered_outside_the_cache_shows_its_top_areas_too(make
         get_db().execute("UPDATE petitions SET status = 'closed' WHERE slug = ?", [SLUG])
     page = app.test_client().get(f"/p/{SLUG}").get_data(as_text=True)
     assert top_areas_line(page) == "Most signatures by postal code: 60601 (30)"
+
+
+def test_stats_follow_a_withdrawal_and_a_signature_that_leave_the_count_as_it_was(make_app):
+    """One signer gone in 60601, one new in 60602: same count, different areas."""
+    app = make_app(COUNT_CACHE_SECONDS=0)
+    client = app.test_client()
+    with app.app_context():
+        from widget.store.db import get_db
+
+        db = get_db()
+        for code, n in {"60601": 20, "60602": 15}.items():
+            generate_signatures(db, petition_id(db), n, {code: 1}, seed=n)
+
+    def areas():
+        with client.get(f"/p/{SLUG}/stats.json") as response:
+            return {a["postal_code"]: a["signatures"] for a in response.get_json()["postal_codes"]}
+
+    assert areas() == {"60601": 20, "60602": 15}
+    with app.app_context():
+        db = get_db()
+        db.execute("DELETE FROM signatures WHERE id = (SELECT min(id) FROM signatures)")
+        generate_signatures(db, petition_id(db), 1, {"60602": 1}, seed=3)
+    assert areas() == {"60601": 19, "60602": 16}
+    # A signature corrected by hand to another postal code moves too.
+    with app.app_context():
+        get_db().execute(
+            "UPDATE signatures SET postal_code = '60601'"
+            " WHERE id = (SELECT max(id) FROM signatures)"
+        )
+    assert areas() == {"60601": 20, "60602": 15}

@@ -60,7 +60,7 @@ def current_stats(slug, minimum, max_age):
     row = (
         get_db()
         .execute(
-            "SELECT id, signature_count, (SELECT coalesce(max(id), 0) FROM signature_events)"
+            "SELECT id, signature_count, counted_version"
             " FROM petitions WHERE slug = ? AND status != 'draft'",
             [slug],
         )
@@ -68,9 +68,9 @@ def current_stats(slug, minimum, max_age):
     )
     if row is None:
         return None, None
-    petition_id, count, last_event = row
-    # Counted rows change only with the count or a review event: either changes the ETag.
-    etag = f"s{count}-{last_event}"
+    petition_id, count, version = row
+    # Every change to the counted rows moves the version (the count's triggers, m011).
+    etag = f"s{count}-{version}"
     if cached is None or cached[0] != etag:
         body = {"slug": slug, "count": count, "min_group": minimum}
         cached = (etag, 0, body | compute(petition_id, minimum))

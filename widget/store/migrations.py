@@ -378,3 +378,45 @@ def m010_review_and_retention(db):
         END;
         """,
     )
+
+
+@migrations()
+def m011_counted_version(db):
+    """Add petitions.counted_version: it moves with every change to the counted signatures."""
+    # signature_count alone cannot tell when the counted rows changed: one withdrawn and one
+    # signed leave it as it was, and the areas of stats.json would stay stale. The triggers
+    # that keep the count now also bump the version, in the same statement.
+    execute_statements(
+        db,
+        """
+        ALTER TABLE petitions ADD COLUMN counted_version INTEGER NOT NULL DEFAULT 0;
+        DROP TRIGGER signatures_count_insert;
+        CREATE TRIGGER signatures_count_insert AFTER INSERT ON signatures
+        WHEN NEW.status = 'counted' BEGIN
+            UPDATE petitions SET signature_count = signature_count + 1,
+                counted_version = counted_version + 1
+            WHERE id = NEW.petition_id;
+        END;
+        DROP TRIGGER signatures_count_delete;
+        CREATE TRIGGER signatures_count_delete AFTER DELETE ON signatures
+        WHEN OLD.status = 'counted' BEGIN
+            UPDATE petitions SET signature_count = signature_count - 1,
+                counted_version = counted_version + 1
+            WHERE id = OLD.petition_id;
+        END;
+        DROP TRIGGER signatures_count_status;
+        CREATE TRIGGER signatures_count_status AFTER UPDATE OF status ON signatures
+        WHEN (OLD.status = 'counted') != (NEW.status = 'counted') BEGIN
+            UPDATE petitions
+            SET signature_count = signature_count + IIF(NEW.status = 'counted', 1, -1),
+                counted_version = counted_version + 1
+            WHERE id = NEW.petition_id;
+        END;
+        -- Where a counted signature is (its postal code, its day) changes the areas too.
+        CREATE TRIGGER signatures_counted_moved AFTER UPDATE OF postal_code, created_at
+        ON signatures WHEN NEW.status = 'counted' AND OLD.status = 'counted' BEGIN
+            UPDATE petitions SET counted_version = counted_version + 1
+            WHERE id = NEW.petition_id;
+        END;
+        """,
+    )
