@@ -3,7 +3,7 @@
 from typing import NamedTuple
 
 from .registry import Cancelled, Delivered, Failed, Retry
-from .webhooks import client, retry_after
+from .webhooks import post, retry_after
 
 KIND = "action-network"
 
@@ -45,23 +45,20 @@ class ActionNetworkSender:
 
     def deliver(self, item):
         """Send the signup; 2xx delivered, a refused key fails, other answers retry."""
-        import httpx  # here: only the sender needs it; every CLI start paid ~60 ms
-
         account = self.resolve(item.lane)
         if account is None:
             return Cancelled("no Action Network key for this partner any more")
         tags = [*item.payload.get("tags", []), account.tag]
         headers = {"OSDI-API-Token": account.api_key, "Content-Type": "application/json"}
-        try:
-            response = client(self.timeout).post(
-                f"{self.api_url}/people/",
-                json=signup_body(item.payload["person"], tags),
-                headers=headers,
-            )
-        except httpx.HTTPError as error:
-            return Retry(f"{type(error).__name__}: {error}"[:300])
+        response = post(
+            self.timeout,
+            f"{self.api_url}/people/",
+            json=signup_body(item.payload["person"], tags),
+            headers=headers,
+        )
+        if isinstance(response, Retry):
+            return response
         status = response.status_code
-        response.close()
         if 200 <= status < 300:
             return Delivered()
         if status in (401, 403):
