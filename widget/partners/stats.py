@@ -86,11 +86,9 @@ def by_partner(petition_id):
         "SELECT COALESCE(pa.name, ''), count(*) AS n, sum(s.optin_partner) FROM signatures s"
         " LEFT JOIN partners pa ON pa.id = s.partner_id WHERE"
         " s.status IN ('counted', 'unconfirmed') AND s.petition_id = :petition"
-        " AND (:partner IS NULL OR s.partner_id = :partner)"
         " GROUP BY 1 ORDER BY n DESC"
     )
-    params = {"petition": petition_id, "partner": None}
-    return [tuple(row) for row in get_db().execute(sql, params)]
+    return [tuple(row) for row in get_db().execute(sql, {"petition": petition_id})]
 
 
 def lane_health(lanes):

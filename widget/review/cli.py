@@ -137,7 +137,7 @@ def set_command(ctx, new_status, yes, **filters):
     """Set the status of every signature matching all the filters; shows first, --yes applies."""
     db = get_db()
     try:
-        where, params = filter_sql(db, **filters)
+        where, params = filter_sql(**filters)
     except ReviewError as error:
         raise click.ClickException(str(error)) from None
     reviewed = ", ".join(f"'{status}'" for status in REVIEWED)

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from ..partners.records import get_partner
+from ..petitions.records import get_petition
 from .events import ReviewError
 
 
@@ -17,7 +19,6 @@ def key_domain(column):
 
 
 def filter_sql(
-    db,
     petition=None,
     ids=(),
     ip_hash=None,
@@ -32,11 +33,11 @@ def filter_sql(
     """Return (where, params) for signatures matching every filter given."""
     clauses, params = [], {}
     if petition:
-        row = db.execute("SELECT id FROM petitions WHERE slug = ?", [petition]).fetchone()
+        row = get_petition(petition)
         if row is None:
             raise ReviewError(f"no petition {petition!r}")
         clauses.append("s.petition_id = :petition")
-        params["petition"] = row[0]
+        params["petition"] = row["id"]
     if ids:
         clauses.append(f"s.id IN ({', '.join(f':id{n}' for n in range(len(ids)))})")
         params.update({f"id{n}": value for n, value in enumerate(ids)})
@@ -51,11 +52,11 @@ def filter_sql(
         clauses.append("s.postal_code = :postal_code")
         params["postal_code"] = postal_code.strip().upper()
     if partner:
-        row = db.execute("SELECT id FROM partners WHERE slug = ?", [partner]).fetchone()
+        row = get_partner(partner, removed=True)  # a removed partner's signatures still count
         if row is None:
             raise ReviewError(f"no partner {partner!r}")
         clauses.append("s.partner_id = :partner")
-        params["partner"] = row[0]
+        params["partner"] = row["id"]
     if source is not None:
         clauses.append("s.source = :source")
         params["source"] = source
