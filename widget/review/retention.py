@@ -23,18 +23,18 @@ DUE = (
 )
 
 
+# The signature each kind of message is about; Action Network's payload is the person alone,
+# so its key names the signature (an_ID_pN).
+ABOUT = (
+    f"CASE kind WHEN '{mail.KIND}' THEN json_extract(payload, '$.signature')"
+    f" WHEN '{webhooks.KIND}' THEN json_extract(payload, '$.data.signature_id')"
+    f" WHEN '{action_network.KIND}' THEN"
+    " IIF(key GLOB 'an_[0-9]*_p*', CAST(substr(key, 4) AS INTEGER), NULL) END"
+)
 # A finished message (sent, failed, cancelled) keeps its payload, names and address included:
 # those about the signatures due go with them. A pending one is still delivered (nothing
 # written to the outbox is dropped) and leaves with the sent after OUTBOX_KEEP_SENT_DAYS.
-DUE_IDS = f"(SELECT id FROM signatures WHERE {DUE})"  # noqa: S608
-ABOUT_DUE = (
-    "status != 'pending' AND ("
-    f"(kind = '{mail.KIND}' AND json_extract(payload, '$.signature') IN {DUE_IDS})"
-    f" OR (kind = '{webhooks.KIND}' AND json_extract(payload, '$.data.signature_id') IN {DUE_IDS})"
-    # Action Network's payload is the person alone; its key names the signature (an_ID_pN).
-    f" OR (kind = '{action_network.KIND}' AND key GLOB 'an_[0-9]*_p*'"
-    f" AND CAST(substr(key, 4) AS INTEGER) IN {DUE_IDS}))"
-)
+ABOUT_DUE = f"status != 'pending' AND {ABOUT} IN (SELECT id FROM signatures WHERE {DUE})"  # noqa: S608
 
 
 def due_messages(db, days):
