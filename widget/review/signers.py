@@ -1,12 +1,12 @@
 """Answer a signer's requests: export everything stored about an address, or forget it."""
 
-import contextlib
 import json
 
 import click
 from flask.cli import AppGroup
 
 from ..signing.emails import email_key as signing_email_key
+from ..signing.emails import normalized_email
 from ..store.db import get_db, write_transaction
 from .events import signatures_withdrawn
 
@@ -15,13 +15,9 @@ signer_cli = AppGroup("signer", help="Answer a signer's data requests: export, f
 
 def email_key(address):
     """Fold an address the way signing does: normalized as the form does, then to its key."""
-    from email_validator import EmailNotValidError, validate_email  # only signer commands need it
-
     address = address.strip()
     # An address that does not validate is looked up as typed (stored before validation).
-    with contextlib.suppress(EmailNotValidError):
-        address = validate_email(address, check_deliverability=False).normalized
-    return signing_email_key(address)
+    return signing_email_key(normalized_email(address) or address)
 
 
 def outbox_about(db, key, email_addresses):

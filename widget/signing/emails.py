@@ -10,6 +10,17 @@ GMAIL_DOMAINS = ("gmail.com", "googlemail.com")
 UNCONFIRMED = "#unconfirmed-"
 
 
+def normalized_email(address):
+    """Return an address in the form's normal form (no DNS lookup), or None if it is invalid."""
+    # Imported here: a worker pays ~40 ms once, on its first signature, not every CLI start.
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+
+
 def email_key(email):
     """Return the key of an address: casefolded, with Gmail's dots and +tags folded away."""
     local, _, domain = email.casefold().rpartition("@")

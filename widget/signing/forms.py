@@ -11,6 +11,7 @@ from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from ..web.languages import current_language
+from .emails import normalized_email
 from .tokens import SignedFormCSRF
 
 # Bidirectional overrides can disguise a name in an export; other format characters
@@ -34,13 +35,10 @@ def no_control_characters(form, field):
 
 def email_syntax(form, field):
     """Check the address's syntax (no DNS lookup) and keep its normalized form."""
-    # Imported here: a worker pays ~40 ms once, on its first signature, not every CLI start.
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        field.data = validate_email(field.data or "", check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise ValidationError(_l("Please enter a valid email address.")) from None
+    normalized = normalized_email(field.data or "")
+    if normalized is None:
+        raise ValidationError(_l("Please enter a valid email address."))
+    field.data = normalized
 
 
 @functools.cache
