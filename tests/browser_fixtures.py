@@ -41,37 +41,50 @@ class ServerThread:
 
 
 @pytest.fixture
-def live_app(tmp_path, catalogs, limit_clock, instance):
-    """Return (app, base URL) of the service running on 127.0.0.1 with its own database."""
-    server = make_server("127.0.0.1", 0, None, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app = create_app(
-        {
-            "SECRET_KEY": "browser-test-key-of-32-characters-or-more",
-            "DATABASE": str(tmp_path / "live.db"),
-            "MIN_FILL_SECONDS": 0,
-            "PUBLIC_URL": base,
-            "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
-        },
-        instance_path=instance,
-    )
+def make_live_app(tmp_path, catalogs, limit_clock, instance):
+    """Return a function serving the service on 127.0.0.1 with settings changed: (app, base)."""
+    running = []
 
-    def closing_app(environ, start_response):
-        # Each request runs in its own thread: close its connection before the thread ends.
-        body = app(environ, start_response)
-        try:
-            return list(body)
-        finally:
-            if hasattr(body, "close"):
-                body.close()  # a static file's handle, for one
-            close_thread_databases()
+    def make(**settings):
+        server = make_server("127.0.0.1", 0, None, threaded=True)
+        base = f"http://127.0.0.1:{server.server_port}"
+        app = create_app(
+            {
+                "SECRET_KEY": "browser-test-key-of-32-characters-or-more",
+                "DATABASE": str(tmp_path / "live.db"),
+                "MIN_FILL_SECONDS": 0,
+                "PUBLIC_URL": base,
+                "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
+                **settings,
+            },
+            instance_path=instance,
+        )
 
-    stop_limit_clock(limit_clock)
-    server.app = closing_app
-    running = ServerThread(server)
-    yield app, base
-    running.stop()
+        def closing_app(environ, start_response):
+            # Each request runs in its own thread: close its connection before the thread ends.
+            body = app(environ, start_response)
+            try:
+                return list(body)
+            finally:
+                if hasattr(body, "close"):
+                    body.close()  # a static file's handle, for one
+                close_thread_databases()
+
+        stop_limit_clock(limit_clock)
+        server.app = closing_app
+        running.append(ServerThread(server))
+        return app, base
+
+    yield make
+    for server in running:
+        server.stop()
     close_thread_databases()
+
+
+@pytest.fixture
+def live_app(make_live_app):
+    """Return (app, base URL) of the service running on 127.0.0.1 with its own database."""
+    return make_live_app()
 
 
 def serve_pages(host):

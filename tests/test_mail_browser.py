@@ -1,54 +1,21 @@
 """End to end in Chromium: sign in a cross-site frame, confirm from the mail, then withdraw."""
 
 import re
-import threading
 
 import pytest
 from conftest import ROOT, SLUG
-from werkzeug.serving import make_server
 
-from widget import create_app
 from widget.outbox.sender import Sender
-from widget.store.db import close_thread_databases, get_db
+from widget.store.db import get_db
 
 pytest_plugins = ["browser_fixtures", "mail_fixtures"]
 
 
 @pytest.fixture
-def live_confirm_app(tmp_path, catalogs, smtp_server):
+def live_confirm_app(make_live_app, smtp_server):
     """Return (app, base URL) of the service with confirmation on, mailing the test's server."""
-    server = make_server("127.0.0.1", 0, None, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    app = create_app(
-        {
-            "SECRET_KEY": "browser-test-key-of-32-characters-or-more",
-            "DATABASE": str(tmp_path / "live.db"),
-            "MIN_FILL_SECONDS": 0,
-            "PUBLIC_URL": base,
-            "BABEL_TRANSLATION_DIRECTORIES": str(catalogs),
-            "SIGNER_EMAIL": "confirm",
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": smtp_server.port,
-        }
-    )
-
-    def closing_app(environ, start_response):
-        body = app(environ, start_response)
-        try:
-            return list(body)
-        finally:
-            if hasattr(body, "close"):
-                body.close()
-            close_thread_databases()
-
-    server.app = closing_app
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, base
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-    close_thread_databases()
+    mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp_server.port}
+    return make_live_app(SIGNER_EMAIL="confirm", **mail)
 
 
 def counted(app):
