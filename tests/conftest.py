@@ -17,6 +17,16 @@ from widget.store.db import close_thread_databases, get_db
 
 TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 SLUG = "chicago-welcoming-city"
+# Every page a person sees of the demo petition, and one of a petition that does not exist.
+PAGES = (
+    "/",
+    f"/p/{SLUG}",
+    f"/p/{SLUG}/embed",
+    f"/p/{SLUG}/thanks",
+    f"/p/{SLUG}/embed/thanks",
+    f"/p/{SLUG}/share",
+)
+MISSING_PAGE = "/p/no-such-petition"
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "widget" / "translations"
 

@@ -2,7 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import SLUG, add_partner
+from conftest import MISSING_PAGE, PAGES, SLUG, add_partner
 
 pytest_plugins = ["browser_fixtures"]
 
@@ -30,37 +30,14 @@ def serious_violations(page):
     ]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        f"/p/{SLUG}",
-        f"/p/{SLUG}/embed",
-        f"/p/{SLUG}/embed/thanks",
-        f"/p/{SLUG}/thanks",
-        f"/p/{SLUG}/share",
-        "/p/no-such-petition",
-        "/p/no-such-petition/embed",
-    ],
-)
+@pytest.mark.parametrize("path", [*PAGES, MISSING_PAGE, f"{MISSING_PAGE}/embed"])
 def test_pages_have_no_serious_violations(live_app, axe_page, path):
     _app, base = live_app
     axe_page.goto(base + path)
     assert serious_violations(axe_page) == []
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        f"/p/{SLUG}",
-        f"/p/{SLUG}/embed",
-        f"/p/{SLUG}/embed/thanks",
-        f"/p/{SLUG}/thanks",
-        f"/p/{SLUG}/share",
-        "/p/no-such-petition",
-    ],
-)
+@pytest.mark.parametrize("path", [*PAGES, MISSING_PAGE])
 def test_spanish_pages_have_no_serious_violations(live_app, axe_page, path):
     _app, base = live_app
     axe_page.goto(f"{base}{path}?lang=es")

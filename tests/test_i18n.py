@@ -4,7 +4,7 @@ import re
 import shutil
 
 import pytest
-from conftest import SLUG, TRANSLATIONS, form_token, without_ref
+from conftest import PAGES, SLUG, TRANSLATIONS, form_token, without_ref
 
 from widget.partners.records import partner_key
 
@@ -104,17 +104,7 @@ def error_urls(client):
     }
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/",
-        f"/p/{SLUG}",
-        f"/p/{SLUG}/embed",
-        f"/p/{SLUG}/thanks",
-        f"/p/{SLUG}/embed/thanks",
-        f"/p/{SLUG}/share",
-    ],
-)
+@pytest.mark.parametrize("url", PAGES)
 def test_html_lang_is_right_on_every_page(client, url):
     assert html_lang(client.get(url, headers=SPANISH)) == "es"
     assert html_lang(client.get(url)) == "en"

@@ -5,7 +5,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import SLUG
+from conftest import MISSING_PAGE, PAGES, SLUG
 from PIL import Image
 
 from widget.store.db import get_db
@@ -107,18 +107,7 @@ def test_a_bad_image_in_the_front_matter_is_refused_on_load(app, tmp_path, image
     assert result.exit_code != 0 and problem in result.output
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/",
-        f"/p/{SLUG}",
-        f"/p/{SLUG}/embed",
-        f"/p/{SLUG}/thanks",
-        f"/p/{SLUG}/embed/thanks",
-        f"/p/{SLUG}/share",
-        "/p/no-such-petition",
-    ],
-)
+@pytest.mark.parametrize("path", [*PAGES, MISSING_PAGE])
 def test_every_page_has_a_description(client, path):
     page = Meta(client.get(path).get_data(as_text=True))
     [description] = page.values["description"]
