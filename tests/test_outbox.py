@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from widget.outbox.queue import enqueue, parse_stamp, stamp
+from widget.outbox.queue import enqueue
 from widget.outbox.registry import Cancelled, Delivered, Failed, Retry, register_kind
 from widget.outbox.sender import Sender, backoff_seconds, sender_lock
-from widget.store.db import write_transaction
+from widget.store.db import parse_stamp, stamp, write_transaction
 
 
 def wait_for(condition, timeout=10.0):

@@ -8,8 +8,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..store.db import get_db, write_transaction
-from .queue import now_stamp, parse_stamp
+from ..store.db import get_db, parse_stamp, write_transaction
+from .queue import now_stamp
 from .sender import Sender, SenderBusy
 
 outbox_cli = AppGroup("outbox", help="Deliver and inspect outgoing mail and webhooks.")

@@ -4,7 +4,7 @@ import json
 import secrets
 from datetime import UTC, datetime
 
-from ..store.db import utc_now
+from ..store.db import parse_stamp, stamp, utc_now
 
 INSERT = """
 INSERT INTO outbox (kind, lane, key, payload, status, attempts, due_at, created_at, updated_at)
@@ -13,22 +13,9 @@ ON CONFLICT (key) DO NOTHING
 """
 
 
-def stamp(moment):
-    """Return a datetime as the outbox's ISO 8601 UTC text, to the millisecond."""
-    # Milliseconds: retries a fraction of a second apart must order; every due_at is written
-    # in this one format so that text comparison is time comparison.
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def now_stamp():
     """Return the current time in the outbox's format."""
     return stamp(datetime.now(UTC))
-
-
-def parse_stamp(text):
-    """Return the datetime of an ISO 8601 text (a trailing Z or an offset; naive is UTC)."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def enqueue(db, kind, payload, *, lane, key=None, due_at=None):

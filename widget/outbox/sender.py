@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 
-from ..store.db import get_db, write_transaction
-from .queue import now_stamp, parse_stamp, stamp
+from ..store.db import get_db, parse_stamp, stamp, write_transaction
+from .queue import now_stamp
 from .registry import Cancelled, Delivered, Failed, Retry, registry
 
 DUE = """

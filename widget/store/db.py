@@ -127,3 +127,16 @@ def init_app(app):
 def utc_now():
     """Return the current time as ISO 8601 UTC, as every stored time is written."""
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def stamp(moment):
+    """Return a datetime as ISO 8601 UTC text to the millisecond, as the outbox's times are."""
+    # Milliseconds: retries a fraction of a second apart must order; every due_at is written
+    # in this one format so that text comparison is time comparison.
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_stamp(text):
+    """Return the datetime of an ISO 8601 text (a trailing Z or an offset; naive is UTC)."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

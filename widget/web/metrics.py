@@ -22,7 +22,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-from ..store.db import get_db
+from ..store.db import get_db, parse_stamp, stamp
 
 bp = Blueprint("metrics", __name__)
 # Under gunicorn each worker writes its values to files in PROMETHEUS_MULTIPROC_DIR (set by
@@ -148,15 +148,9 @@ class OutboxCollector:
         yield delivery_latency(db)
 
 
-def age_seconds(stamp):
+def age_seconds(text):
     """Return how many seconds ago an ISO 8601 UTC stamp was."""
-    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    return max(0.0, (datetime.now(UTC) - moment).total_seconds())
-
-
-def stamp(moment):
-    """Return a UTC datetime as the outbox writes its times (ISO 8601, milliseconds, Z)."""
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return max(0.0, (datetime.now(UTC) - parse_stamp(text)).total_seconds())
 
 
 def delivery_latency(db):
