@@ -7,9 +7,8 @@ import re
 # its share step must stay under 10 KB.
 NOT_ON_THANKS = re.compile(
     r"^(?:@media [^{]*\{)?(?:\.field|\.row|\.check|\.error|\.notice|\.hp|\.background|\.footnote"
-    r"|\.closed|\.petitions|\.links|footer|pre,textarea|\.layout|\.sign\{|\.org|\.target"
-    r"|\.statement|\.languages|button\.copy|button\[disabled\]|body\.embed \.statement"
-    r"|\.stored|\.signer)"
+    r"|\.closed|\.links|footer|pre,textarea|\.layout|\.sign\{|\.org|\.target"
+    r"|\.statement|\.languages|button\.copy|button\[disabled\]|body\.embed \.statement)"
 )
 
 

@@ -25,12 +25,6 @@ SLOTS = re.compile(f"\x00{_MARK}:([a-z_]+)\x00")
 URL_SLOTS = re.compile(f"slot{_MARK}([a-z]+){_MARK}")
 MAX_PAGES = 512
 MAX_PROGRESS = 1024
-# Rules only full pages use (the signer's page, dashboards, the index): they link the whole
-# stylesheet, while the widget's frames inline it (one request, under 10 KB) without these.
-FULL_PAGES_ONLY = re.compile(
-    r"^(?:@media [^{]*\{)?(?:\.stored|\.signer|\.scroll|table\.stats|\.figures|\.chart"
-    r"|\.days|\.key|\.warning|\.petitions|\.top-areas)"
-)
 
 
 def slot(name):
@@ -179,8 +173,9 @@ def babel_locale(tag):
 
 def init_app(app):
     """Register the template globals, reading the stylesheet once; start the render caches."""
+    # The widget's frames inline the stylesheet (one request, under 10 KB); full pages link it
+    # and static/pages.css, which holds the rules only they use.
     css = (Path(app.static_folder) / "widget.css").read_text(encoding="utf-8")
-    css = "\n".join(line for line in css.splitlines() if not FULL_PAGES_ONLY.match(line))
     app.extensions["widget.pages"] = {}  # (template, where, language, ...) -> pieces
     app.extensions["widget.progress"] = {}  # (slug, goal, language) -> pieces, last bar
     app.extensions["widget.slots"] = {}  # name -> render(petition), see register_slot
